@@ -1,0 +1,21 @@
+import Link from 'next/link';
+import { ThemeToggle } from './ThemeToggle';
+
+export function SiteHeader() {
+  return (
+    <header className="site-header">
+      <div className="site-header__inner">
+        <Link href="/" className="brand">
+          <span className="brand__mark" aria-hidden="true">
+            ◆
+          </span>
+          MLOps Academy
+        </Link>
+        <nav aria-label="Main" className="site-nav">
+          <Link href="/learn">Course</Link>
+        </nav>
+        <ThemeToggle />
+      </div>
+    </header>
+  );
+}

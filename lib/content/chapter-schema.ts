@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+export const difficulties = ['beginner', 'intermediate', 'advanced'] as const;
+export type Difficulty = (typeof difficulties)[number];
+
+const kebabId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a kebab-case id such as reproducible-training');
+
+/** The frontmatter every chapter must carry. Unknown fields are rejected so typos are caught. */
+export const chapterFrontmatterSchema = z.strictObject({
+  title: z.string().trim().min(3).max(120),
+  summary: z.string().trim().min(10).max(200),
+  order: z.number().int().min(1).max(99),
+  difficulty: z.enum(difficulties),
+  minutes: z.number().int().min(1).max(240),
+  objectives: z.array(z.string().trim().min(5)).min(1).max(10),
+  labs: z.array(kebabId).default([]),
+});
+
+export type ChapterFrontmatter = z.infer<typeof chapterFrontmatterSchema>;
+
+/** `NN-slug.mdx`, where NN is the chapter's order. */
+export const chapterFileName = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.mdx$/;

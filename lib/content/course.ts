@@ -1,0 +1,25 @@
+import 'server-only';
+import { loadChapter, loadChapters, type Chapter } from './chapters';
+import { compileChapter, type CompiledChapter } from './compile';
+
+// Content is static in production: read and compile each file once per server process.
+// In development, read every time so edits show on reload.
+const isCaching = process.env.NODE_ENV === 'production';
+let chaptersCache: Chapter[] | undefined;
+const compiledCache = new Map<string, Promise<CompiledChapter>>();
+
+export function getChapters(): Chapter[] {
+  if (!isCaching) return loadChapters();
+  chaptersCache ??= loadChapters();
+  return chaptersCache;
+}
+
+export function getCompiledChapter(slug: string): Promise<CompiledChapter> {
+  if (!isCaching) return compileChapter(loadChapter(slug));
+  let compiled = compiledCache.get(slug);
+  if (!compiled) {
+    compiled = compileChapter(loadChapter(slug));
+    compiledCache.set(slug, compiled);
+  }
+  return compiled;
+}

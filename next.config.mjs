@@ -1,0 +1,12 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // mdx-bundler drives esbuild (a native binary) at build time; better-sqlite3 is a native addon.
+  // Both must be loaded from node_modules by Node, never bundled.
+  serverExternalPackages: ['mdx-bundler', 'esbuild', 'better-sqlite3', '@prisma/adapter-better-sqlite3'],
+  // The classroom may be air-gapped: never phone home.
+  images: { unoptimized: true },
+};
+
+export default nextConfig;

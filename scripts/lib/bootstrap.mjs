@@ -1,0 +1,37 @@
+/**
+ * The part of `npm start` / `npm test` that must run before node_modules exists: plain Node, no
+ * dependencies. It installs the locked dependencies when they are missing or out of date.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+
+/** Runs a command with inherited output; exits this process with its status if it fails. */
+export function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: 'inherit', cwd: projectRoot, ...options });
+  if (result.error) {
+    console.error(`Could not run ${command}: ${result.error.message}`);
+    process.exit(1);
+  }
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+const installMarker = path.join(projectRoot, 'node_modules', '.mlops-academy-lock-hash');
+
+export function ensureDependencies() {
+  const lockfile = path.join(projectRoot, 'package-lock.json');
+  const lockHash = createHash('sha256').update(fs.readFileSync(lockfile)).digest('hex');
+  const installedHash = fs.existsSync(installMarker) ? fs.readFileSync(installMarker, 'utf8').trim() : '';
+  if (installedHash === lockHash) return;
+  console.log('▸ Installing dependencies (npm ci)…');
+  run('npm', ['ci', '--no-audit', '--no-fund'], { env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+  fs.writeFileSync(installMarker, `${lockHash}\n`);
+}
+
+/** Runs a project TypeScript script through the locally installed tsx. */
+export function runTs(script, args = [], options = {}) {
+  run(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), [path.join(projectRoot, script), ...args], options);
+}
