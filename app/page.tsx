@@ -10,17 +10,17 @@ export default function HomePage() {
         <p className="eyebrow">Self-hosted · works offline</p>
         <h1>Learn MLOps by running it.</h1>
         <p className="hero__lead">
-          A course that takes you from a notebook model to a monitored, automatically retrained service: experiment
-          tracking, data versioning, pipelines, a model registry, deployment strategies, drift monitoring and CI/CD,
-          each practised in a real sandbox in your browser.
+          A course that takes you from a notebook model to a monitored, automatically retrained service:
+          experiment tracking, data versioning, pipelines, a model registry, deployment strategies, drift
+          monitoring and CI/CD, each practised in a real sandbox in your browser.
         </p>
         <div className="hero__actions">
           <Link className="button" href="/learn">
             Start the course
           </Link>
           <span className="hero__meta">
-            {chapters.length} {chapters.length === 1 ? 'chapter' : 'chapters'} · about {totalMinutes} minutes of
-            reading
+            {chapters.length} {chapters.length === 1 ? 'chapter' : 'chapters'} · about {totalMinutes} minutes
+            of reading
           </span>
         </div>
       </section>
@@ -35,7 +35,9 @@ export default function HomePage() {
         </div>
         <div className="pillar">
           <h2>Check</h2>
-          <p>Every step is graded by inspecting the real state of your sandbox, with feedback on what to fix.</p>
+          <p>
+            Every step is graded by inspecting the real state of your sandbox, with feedback on what to fix.
+          </p>
         </div>
       </section>
     </div>

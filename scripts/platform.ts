@@ -19,7 +19,11 @@ const bin = (name: string) => path.join(projectRoot, 'node_modules', '.bin', nam
 type Environment = Record<string, string | undefined>;
 
 function run(command: string, args: string[], env: Environment = {}): void {
-  const result = spawnSync(command, args, { stdio: 'inherit', cwd: projectRoot, env: { ...process.env, ...env } });
+  const result = spawnSync(command, args, {
+    stdio: 'inherit',
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+  });
   if (result.status !== 0) {
     console.error(`✗ ${path.basename(command)} ${args.join(' ')} failed`);
     process.exit(result.status ?? 1);
@@ -31,9 +35,13 @@ function prismaEnvironment(): Environment {
   const stub = path.join(projectRoot, '.cache', 'schema-engine-unavailable');
   if (!fs.existsSync(stub)) {
     fs.mkdirSync(path.dirname(stub), { recursive: true });
-    fs.writeFileSync(stub, '#!/bin/sh\necho "Prisma schema engine is not installed; migrations run through lib/db/migrate.ts" >&2\nexit 1\n', {
-      mode: 0o755,
-    });
+    fs.writeFileSync(
+      stub,
+      '#!/bin/sh\necho "Prisma schema engine is not installed; migrations run through lib/db/migrate.ts" >&2\nexit 1\n',
+      {
+        mode: 0o755,
+      },
+    );
   }
   return { PRISMA_SCHEMA_ENGINE_BINARY: stub, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' };
 }

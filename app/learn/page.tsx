@@ -11,8 +11,8 @@ export default function LearnPage() {
       <header className="page__header">
         <h1>The course</h1>
         <p className="page__lead">
-          Read the chapters in order if MLOps is new to you, or jump to the topic you need: each chapter stands on its
-          own with its lab.
+          Read the chapters in order if MLOps is new to you, or jump to the topic you need: each chapter
+          stands on its own with its lab.
         </p>
       </header>
       <ol className="chapter-list">

@@ -4,8 +4,12 @@ import * as jsxRuntime from 'react/jsx-runtime';
 import { getMDXComponent } from 'mdx-bundler/client/jsx';
 import { mdxComponents } from './index';
 
-/** Renders code compiled by lib/content/compile.ts with the course's MDX components. */
+/**
+ * Renders code compiled by lib/content/compile.ts with the course's MDX components. This is a server
+ * component: the MDX function runs once per request (or once at build time for static pages), so it
+ * is called directly rather than mounted as a component with state.
+ */
 export function MdxContent({ code }: { code: string }) {
-  const Content = getMDXComponent(code, { React, ReactDOM, _jsx_runtime: jsxRuntime });
-  return <Content components={mdxComponents} />;
+  const renderContent = getMDXComponent(code, { React, ReactDOM, _jsx_runtime: jsxRuntime });
+  return renderContent({ components: mdxComponents });
 }

@@ -42,7 +42,9 @@ export function Mermaid({ chart }: { chart: string }) {
           <code>{chart}</code>
         </pre>
       )}
-      {error ? <figcaption className="diagram__error">This diagram could not be drawn: {error}</figcaption> : null}
+      {error ? (
+        <figcaption className="diagram__error">This diagram could not be drawn: {error}</figcaption>
+      ) : null}
       {rendered ? (
         <details className="diagram__details">
           <summary>Diagram source</summary>

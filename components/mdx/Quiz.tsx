@@ -54,7 +54,9 @@ export function Quiz({ quiz: quizJson }: { quiz: string }) {
                           id={inputId}
                           name={`${baseId}-${question.id}`}
                           checked={chosen === choiceIndex}
-                          onChange={() => setAnswers((previous) => ({ ...previous, [question.id]: choiceIndex }))}
+                          onChange={() =>
+                            setAnswers((previous) => ({ ...previous, [question.id]: choiceIndex }))
+                          }
                         />
                         <label htmlFor={inputId}>{choice.text}</label>
                       </div>

@@ -39,7 +39,21 @@ const highlightedLanguages = [
   'text',
 ];
 
-type EsbuildFailure = { errors?: { text: string; location?: { line: number } | null }[] };
+type EsbuildMessage = { text: string; location?: { line: number } | null };
+type EsbuildFailure = { errors?: EsbuildMessage[] };
+
+/** "Cannot process MDX file with esbuild:\n  1:1: Expected a closing tag … (7:1-7:22)" → the last line's message. */
+function errorText(message: EsbuildMessage): string {
+  const lastLine = message.text.split('\n').map((line) => line.trim()).filter(Boolean).pop() ?? message.text;
+  return lastLine.replace(/^\d+:\d+:\s*/, '');
+}
+
+/** MDX reports positions inside the text, e.g. "… (7:1-7:22)"; esbuild's own location is the entry point. */
+function errorLine(message: EsbuildMessage): number {
+  const mdxPosition = /\((\d+):\d+(?:-\d+:\d+)?\)/.exec(message.text);
+  if (mdxPosition) return Number(mdxPosition[1]);
+  return message.location?.line ?? 0;
+}
 
 export async function compileChapter(chapter: Pick<Chapter, 'source' | 'file' | 'absolutePath'>) {
   const problems: ContentError[] = [];
@@ -52,6 +66,11 @@ export async function compileChapter(chapter: Pick<Chapter, 'source' | 'file' | 
     ({ code } = await bundleMDX({
       source: chapter.source,
       cwd: path.dirname(chapter.absolutePath),
+      esbuildOptions(options) {
+        // Errors are reported once, as a ContentError, by the caller.
+        options.logLevel = 'silent';
+        return options;
+      },
       mdxOptions(options) {
         options.remarkPlugins = [
           ...(options.remarkPlugins ?? []),
@@ -80,8 +99,7 @@ export async function compileChapter(chapter: Pick<Chapter, 'source' | 'file' | 
     if (problems[0]) throw problems[0];
     const first = (error as EsbuildFailure).errors?.[0];
     if (first) {
-      const where = first.location ? `line ${first.location.line}: ` : '';
-      throw new ContentError(chapter.file, undefined, `${where}${first.text}`);
+      throw new ContentError(chapter.file, undefined, `line ${errorLine(first)}: ${errorText(first)}`);
     }
     throw error;
   }

@@ -63,7 +63,9 @@ function applyPending(db: Database.Database, migrations: MigrationFile[]): Migra
   const rows = db
     .prepare('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"')
     .all() as AppliedRow[];
-  const applied = new Map(rows.filter((row) => row.rolled_back_at === null).map((r) => [r.migration_name, r]));
+  const applied = new Map(
+    rows.filter((row) => row.rolled_back_at === null).map((r) => [r.migration_name, r]),
+  );
   const report: MigrationReport = { applied: [], alreadyApplied: [] };
 
   for (const migration of migrations) {
@@ -95,9 +97,10 @@ function applyOne(db: Database.Database, migration: MigrationFile): void {
       'INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, 0)',
     ).run(id, migration.checksum, migration.name, Date.now());
     db.exec(migration.sql);
-    db.prepare(
-      'UPDATE "_prisma_migrations" SET finished_at = ?, applied_steps_count = 1 WHERE id = ?',
-    ).run(Date.now(), id);
+    db.prepare('UPDATE "_prisma_migrations" SET finished_at = ?, applied_steps_count = 1 WHERE id = ?').run(
+      Date.now(),
+      id,
+    );
   });
   try {
     run();

@@ -26,12 +26,19 @@ export function ensureDependencies() {
   const lockHash = createHash('sha256').update(fs.readFileSync(lockfile)).digest('hex');
   const installedHash = fs.existsSync(installMarker) ? fs.readFileSync(installMarker, 'utf8').trim() : '';
   if (installedHash === lockHash) return;
-  console.log('▸ Installing dependencies (npm ci)…');
-  run('npm', ['ci', '--no-audit', '--no-fund'], { env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+  // `npm install` with the committed lockfile, not `npm ci`: registries that serve only this
+  // platform's optional binaries (as mirrors for air-gapped sites often do) make `npm ci` refuse a
+  // lockfile that lacks the other platforms' entries.
+  console.log('▸ Installing dependencies (npm install from package-lock.json)…');
+  run('npm', ['install', '--no-audit', '--no-fund'], { env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
   fs.writeFileSync(installMarker, `${lockHash}\n`);
 }
 
 /** Runs a project TypeScript script through the locally installed tsx. */
 export function runTs(script, args = [], options = {}) {
-  run(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), [path.join(projectRoot, script), ...args], options);
+  run(
+    path.join(projectRoot, 'node_modules', '.bin', 'tsx'),
+    [path.join(projectRoot, script), ...args],
+    options,
+  );
 }

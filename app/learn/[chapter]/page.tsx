@@ -54,7 +54,11 @@ export default async function ChapterPage({ params }: { params: Promise<Params> 
         </div>
         <nav className="chapter-nav" aria-label="Chapters">
           {previous ? (
-            <Link className="chapter-nav__link chapter-nav__link--previous" href={`/learn/${previous.slug}`} rel="prev">
+            <Link
+              className="chapter-nav__link chapter-nav__link--previous"
+              href={`/learn/${previous.slug}`}
+              rel="prev"
+            >
               <span className="chapter-nav__label">Previous</span>
               {previous.title}
             </Link>
@@ -62,7 +66,11 @@ export default async function ChapterPage({ params }: { params: Promise<Params> 
             <span />
           )}
           {next ? (
-            <Link className="chapter-nav__link chapter-nav__link--next" href={`/learn/${next.slug}`} rel="next">
+            <Link
+              className="chapter-nav__link chapter-nav__link--next"
+              href={`/learn/${next.slug}`}
+              rel="next"
+            >
               <span className="chapter-nav__label">Next</span>
               {next.title}
             </Link>

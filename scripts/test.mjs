@@ -1,0 +1,94 @@
+/**
+ * `npm test`: every check, in the order CI runs them, against a production build and Debian's
+ * Chromium. Installs what is missing first (dependencies; Chromium with apt when running as root).
+ * Every step runs even if an earlier one failed (the e2e suite needs the build, though), and the
+ * last line counts the tests: "tests: N passed, N failed".
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ensureDependencies, projectRoot } from './lib/bootstrap.mjs';
+
+const bin = (name) => path.join(projectRoot, 'node_modules', '.bin', name);
+const resultsDir = path.join(projectRoot, 'test-results');
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', CHECKPOINT_DISABLE: '1' };
+
+const failures = [];
+
+function step(title, command, args) {
+  console.log(`\n━━ ${title}`);
+  const started = Date.now();
+  const result = spawnSync(command, args, { stdio: 'inherit', cwd: projectRoot, env });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const ok = result.status === 0;
+  console.log(`${ok ? '✓' : '✗'} ${title} (${seconds} s)`);
+  if (!ok) failures.push(title);
+  return ok;
+}
+
+function ensureChromium() {
+  const executable = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (fs.existsSync(executable)) return;
+  if (process.getuid?.() !== 0) {
+    console.error(`Chromium is missing at ${executable}. Install it with: sudo apt-get install -y chromium`);
+    process.exit(1);
+  }
+  console.log('▸ Installing Debian Chromium for the end-to-end tests…');
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', 'chromium'],
+  ]) {
+    const result = spawnSync('apt-get', args, {
+      stdio: 'inherit',
+      env: { ...env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    if (result.status !== 0) {
+      console.error('Could not install Chromium with apt-get.');
+      process.exit(1);
+    }
+  }
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+ensureDependencies();
+ensureChromium();
+fs.rmSync(resultsDir, { recursive: true, force: true });
+fs.mkdirSync(resultsDir, { recursive: true });
+
+const tsx = bin('tsx');
+step('Prisma client', tsx, ['scripts/platform.ts', 'generate']);
+step('Route types', bin('next'), ['typegen']);
+step('Typecheck', bin('tsc'), ['--noEmit']);
+step('Lint', bin('eslint'), ['.', '--max-warnings=0']);
+step('Format', bin('prettier'), ['--check', '.']);
+step('Unit and integration tests (vitest)', bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${path.join(resultsDir, 'vitest-results.json')}`,
+]);
+if (step('Production build', tsx, ['scripts/platform.ts', 'build'])) {
+  step('End-to-end tests (Playwright, Chromium)', bin('playwright'), ['test']);
+} else {
+  failures.push('End-to-end tests (skipped: no build)');
+}
+
+const vitest = readJson(path.join(resultsDir, 'vitest-results.json'));
+const playwright = readJson(path.join(resultsDir, 'playwright-results.json'));
+const passed = (vitest?.numPassedTests ?? 0) + (playwright?.stats?.expected ?? 0);
+const failed =
+  (vitest?.numFailedTests ?? 0) + (playwright?.stats?.unexpected ?? 0) + (playwright?.stats?.flaky ?? 0);
+const skipped =
+  (vitest?.numPendingTests ?? 0) + (vitest?.numTodoTests ?? 0) + (playwright?.stats?.skipped ?? 0);
+
+console.log('');
+if (failures.length) console.log(`Failed steps: ${failures.join('; ')}`);
+console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failures.length || failed ? 1 : 0);
