@@ -10,6 +10,7 @@ const config = [
       'test-results/**',
       'playwright-report/**',
       'data/**',
+      '.cache/**',
       'next-env.d.ts',
     ],
   },

@@ -4,12 +4,18 @@
  *   build     generate + `next build`, skipped when no input changed since the last build
  *   migrate   apply prisma/migrations to DATABASE_URL
  *   serve     migrate + `next start` (expects a build)
- *   start     build + serve                     (what `npm start` runs)
+ *   docker    make sure the Docker engine runs (installs and starts it when missing, as root)
+ *   image     docker + build the sandbox image when its inputs changed
+ *   runner    docker + image + the lab runner (what `npm run runner` runs)
+ *   start     build + migrate + image, then the web app and the lab runner side by side
+ *             (what `npm start` runs); if either stops, both stop
  *   dev       generate + migrate + `next dev`
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensureDockerEngine } from '@/lab-runner/docker-engine';
+import { ensureSandboxImage } from '@/lab-runner/image/build';
 import { getConfig, projectRoot } from '@/lib/config';
 import { migrateDatabase } from '@/lib/db/migrate';
 import { hashInputs } from './lib/input-hash';
@@ -90,36 +96,84 @@ function migrate(): void {
   console.log(`▸ Database ${path.relative(projectRoot, databasePath) || databasePath}: ${applied}.`);
 }
 
-function startNext(mode: 'start' | 'dev'): void {
-  const { port, host } = getConfig();
-  const child = spawn(bin('next'), [mode, '--port', String(port), '--hostname', host], {
-    stdio: 'inherit',
-    cwd: projectRoot,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
-  });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => child.kill(signal));
-  }
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+const log = (message: string) => console.log(`▸ ${message}`);
+
+async function docker() {
+  return (await ensureDockerEngine({ log })).docker;
 }
 
-const commands: Record<string, () => void> = {
+async function image(): Promise<string> {
+  const { ref } = await ensureSandboxImage(await docker(), { log });
+  return ref;
+}
+
+/** Starts a child process that shares this terminal; its exit ends the platform. */
+function child(command: string, args: string[], env: Environment = {}): ChildProcess {
+  return spawn(command, args, {
+    stdio: 'inherit',
+    cwd: projectRoot,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env },
+  });
+}
+
+function nextArgs(mode: 'start' | 'dev'): string[] {
+  const { port, host } = getConfig();
+  return [mode, '--port', String(port), '--hostname', host];
+}
+
+/** Runs the children until one exits or a signal arrives, then stops the rest. */
+function supervise(children: ChildProcess[]): void {
+  let isStopping = false;
+  const stopAll = (signal: NodeJS.Signals) => {
+    if (isStopping) return;
+    isStopping = true;
+    for (const c of children) if (c.exitCode === null) c.kill(signal);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stopAll(signal));
+  let remaining = children.length;
+  let firstCode: number | undefined;
+  for (const c of children) {
+    c.on('exit', (code, signal) => {
+      firstCode ??= code ?? (signal && !isStopping ? 1 : 0);
+      stopAll('SIGTERM');
+      if (--remaining === 0) process.exit(firstCode);
+    });
+  }
+}
+
+const runnerEntry = path.join(projectRoot, 'lab-runner', 'server', 'main.ts');
+
+const commands: Record<string, () => void | Promise<void>> = {
   generate,
   build,
   migrate,
+  docker: async () => {
+    await docker();
+  },
+  image: async () => {
+    await image();
+  },
   serve: () => {
     migrate();
-    startNext('start');
+    supervise([child(bin('next'), nextArgs('start'))]);
   },
-  start: () => {
+  // The runner makes sure of the engine and the image itself (instant when both are there).
+  runner: () => {
+    supervise([child(process.execPath, ['--import', 'tsx', runnerEntry])]);
+  },
+  start: async () => {
     build();
     migrate();
-    startNext('start');
+    await image();
+    supervise([
+      child(bin('next'), nextArgs('start')),
+      child(process.execPath, ['--import', 'tsx', runnerEntry]),
+    ]);
   },
   dev: () => {
     generate();
     migrate();
-    startNext('dev');
+    supervise([child(bin('next'), nextArgs('dev'))]);
   },
 };
 
@@ -130,7 +184,7 @@ if (!action) {
   process.exit(2);
 }
 try {
-  action();
+  await action();
 } catch (error) {
   console.error(`✗ ${(error as Error).message}`);
   process.exit(1);

@@ -63,30 +63,56 @@ fs.rmSync(resultsDir, { recursive: true, force: true });
 fs.mkdirSync(resultsDir, { recursive: true });
 
 const tsx = bin('tsx');
-step('Prisma client', tsx, ['scripts/platform.ts', 'generate']);
-step('Route types', bin('next'), ['typegen']);
-step('Typecheck', bin('tsc'), ['--noEmit']);
-step('Lint', bin('eslint'), ['.', '--max-warnings=0']);
-step('Format', bin('prettier'), ['--check', '.']);
-step('Unit and integration tests (vitest)', bin('vitest'), [
+const dockerdPidFile = path.join(projectRoot, '.cache', 'dockerd.pid');
+let startedDockerd = false;
+const readText = (file) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined);
+const vitestRun = (project) => [
   'run',
+  '--project',
+  project,
   '--reporter=default',
   '--reporter=json',
-  `--outputFile.json=${path.join(resultsDir, 'vitest-results.json')}`,
-]);
-if (step('Production build', tsx, ['scripts/platform.ts', 'build'])) {
-  step('End-to-end tests (Playwright, Chromium)', bin('playwright'), ['test']);
-} else {
-  failures.push('End-to-end tests (skipped: no build)');
+  `--outputFile.json=${path.join(resultsDir, `vitest-${project}.json`)}`,
+];
+
+try {
+  step('Prisma client', tsx, ['scripts/platform.ts', 'generate']);
+  step('Route types', bin('next'), ['typegen']);
+  step('Typecheck', bin('tsc'), ['--noEmit']);
+  step('Lint', bin('eslint'), ['.', '--max-warnings=0']);
+  step('Format', bin('prettier'), ['--check', '.']);
+  step('Unit tests (vitest)', bin('vitest'), vitestRun('unit'));
+  // Installs and starts dockerd when missing; stopped at the end only if this run started it.
+  const pidBefore = readText(dockerdPidFile);
+  const hasDocker = step('Docker engine', tsx, ['scripts/docker-engine.ts', 'up']);
+  const pidAfter = readText(dockerdPidFile);
+  startedDockerd = pidAfter !== undefined && pidAfter !== pidBefore;
+  if (hasDocker && step('Sandbox image', tsx, ['scripts/platform.ts', 'image'])) {
+    step('Integration and security tests (vitest, real Docker)', bin('vitest'), vitestRun('integration'));
+  } else {
+    failures.push('Integration and security tests (skipped: no Docker engine or sandbox image)');
+  }
+  if (step('Production build', tsx, ['scripts/platform.ts', 'build'])) {
+    step('End-to-end tests (Playwright, Chromium)', bin('playwright'), ['test']);
+  } else {
+    failures.push('End-to-end tests (skipped: no build)');
+  }
+} finally {
+  if (startedDockerd) {
+    spawnSync(tsx, ['scripts/docker-engine.ts', 'down'], { stdio: 'inherit', cwd: projectRoot, env });
+  }
 }
 
-const vitest = readJson(path.join(resultsDir, 'vitest-results.json'));
+const vitestResults = ['unit', 'integration'].map((project) =>
+  readJson(path.join(resultsDir, `vitest-${project}.json`)),
+);
 const playwright = readJson(path.join(resultsDir, 'playwright-results.json'));
-const passed = (vitest?.numPassedTests ?? 0) + (playwright?.stats?.expected ?? 0);
+const sum = (pick) => vitestResults.reduce((total, result) => total + (pick(result) ?? 0), 0);
+const passed = sum((r) => r?.numPassedTests) + (playwright?.stats?.expected ?? 0);
 const failed =
-  (vitest?.numFailedTests ?? 0) + (playwright?.stats?.unexpected ?? 0) + (playwright?.stats?.flaky ?? 0);
+  sum((r) => r?.numFailedTests) + (playwright?.stats?.unexpected ?? 0) + (playwright?.stats?.flaky ?? 0);
 const skipped =
-  (vitest?.numPendingTests ?? 0) + (vitest?.numTodoTests ?? 0) + (playwright?.stats?.skipped ?? 0);
+  sum((r) => r?.numPendingTests) + sum((r) => r?.numTodoTests) + (playwright?.stats?.skipped ?? 0);
 
 console.log('');
 if (failures.length) console.log(`Failed steps: ${failures.join('; ')}`);

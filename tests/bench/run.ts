@@ -3,10 +3,12 @@
  * baselines measured in the same run. With --json, stdout carries one JSON object and nothing else.
  */
 import { benchChapterPage } from './chapter-page';
+import { benchRunner } from './runner';
 import type { BenchResult } from './stats';
 
-const benchmarks: { name: string; run: () => Promise<BenchResult> }[] = [
+const benchmarks: { name: string; run: () => Promise<BenchResult | BenchResult[]> }[] = [
   { name: 'chapter page', run: benchChapterPage },
+  { name: 'lab runner', run: benchRunner },
 ];
 
 const isJson = process.argv.includes('--json');
@@ -14,7 +16,7 @@ const results: BenchResult[] = [];
 
 for (const benchmark of benchmarks) {
   console.error(`▸ ${benchmark.name}…`);
-  results.push(await benchmark.run());
+  results.push(...[await benchmark.run()].flat());
 }
 
 if (isJson) {

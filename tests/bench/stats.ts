@@ -9,6 +9,8 @@ export type BenchResult = {
   baseline?: number;
   /** p50 / baseline. */
   ratio?: number;
+  /** Operations that failed (concurrency benchmarks). */
+  errors?: number;
 };
 
 /** Nearest-rank percentile of unsorted samples. */

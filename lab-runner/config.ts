@@ -1,0 +1,89 @@
+/**
+ * The lab runner's configuration, read once from the environment into a typed object.
+ * Every variable is documented in README.md ("Configuration").
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const minutes = z.coerce.number().positive();
+const count = z.coerce.number().int().min(0);
+
+const environmentSchema = z.object({
+  RUNNER_PORT: z.coerce.number().int().min(1).max(65535).default(4000),
+  RUNNER_HOST: z.string().min(1).default('127.0.0.1'),
+  RUNNER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  RUNNER_DATA_DIR: z.string().min(1).default('data/runner'),
+  RUNNER_ALLOWED_ORIGINS: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
+  LABS_DIR: z.string().min(1).default('labs'),
+  SANDBOX_IMAGE: z.string().min(1).optional(),
+  IDLE_STOP_MINUTES: minutes.default(30),
+  SESSION_TTL_MINUTES: minutes.default(240),
+  POOL_SIZE: count.default(2),
+  MAX_SESSIONS: count.min(1).default(40),
+  MAX_SESSIONS_PER_USER: count.min(1).default(2),
+});
+
+export type RunnerConfig = {
+  port: number;
+  host: string;
+  /** Shared with the web app: server-to-server bearer secret and the key that signs browser tokens. */
+  secret: string;
+  dataDir: string;
+  allowedOrigins: string[];
+  labsDir: string;
+  /** Overrides the image built from lab-runner/image (and a lab's own `image`). */
+  sandboxImage?: string;
+  idleStopMs: number;
+  sessionTtlMs: number;
+  poolSize: number;
+  maxSessions: number;
+  maxSessionsPerUser: number;
+};
+
+export class RunnerConfigError extends Error {
+  override name = 'RunnerConfigError';
+}
+
+/**
+ * Without RUNNER_SECRET, a random secret is created once in the data folder, so `npm start` works
+ * out of the box and the web app (same host) reads the same file.
+ */
+export function secretFromFile(dataDir: string): string {
+  const file = path.join(dataDir, 'runner-secret');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  fs.mkdirSync(dataDir, { recursive: true });
+  const secret = crypto.randomBytes(32).toString('base64url');
+  fs.writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  return secret;
+}
+
+export function parseRunnerConfig(
+  env: Record<string, string | undefined>,
+  root = process.cwd(),
+): RunnerConfig {
+  const result = environmentSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new RunnerConfigError(`Invalid environment: ${problems.join('; ')}`);
+  }
+  const e = result.data;
+  const dataDir = path.resolve(root, e.RUNNER_DATA_DIR);
+  return {
+    port: e.RUNNER_PORT,
+    host: e.RUNNER_HOST,
+    secret: e.RUNNER_SECRET ?? secretFromFile(dataDir),
+    dataDir,
+    allowedOrigins: e.RUNNER_ALLOWED_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    labsDir: path.resolve(root, e.LABS_DIR),
+    sandboxImage: e.SANDBOX_IMAGE,
+    idleStopMs: e.IDLE_STOP_MINUTES * 60_000,
+    sessionTtlMs: e.SESSION_TTL_MINUTES * 60_000,
+    poolSize: e.POOL_SIZE,
+    maxSessions: e.MAX_SESSIONS,
+    maxSessionsPerUser: e.MAX_SESSIONS_PER_USER,
+  };
+}

@@ -1,0 +1,518 @@
+/**
+ * The Docker driver: one hardened container per sandbox, through dockerode only (DOCKER_HOST is
+ * honoured by dockerode itself). See DESIGN.md §4 and reference/sandbox-security.md for why each
+ * setting is there.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Writable, type Duplex } from 'node:stream';
+import type Docker from 'dockerode';
+import type {
+  ExecRequest,
+  ExecResult,
+  SandboxDriver,
+  SandboxInfo,
+  SandboxLabels,
+  SandboxResources,
+  SandboxSpec,
+  SandboxStats,
+  SandboxUser,
+  StarterFile,
+  TtySession,
+} from './driver';
+import {
+  addStarterFilesToPristineWorkspace,
+  createWorkspace,
+  ensureWorkspaceMounted,
+  removeWorkspace,
+  unmountWorkspace,
+  workspaceDiskUsage,
+  workspacePaths,
+  type WorkspacePaths,
+} from './workspace-volume';
+
+export const labelKeys = {
+  /** Which runner owns the sandbox: several runners (or a test run) may share one engine. */
+  runner: 'mlops-academy.runner',
+  session: 'mlops-academy.session',
+  user: 'mlops-academy.user',
+  lab: 'mlops-academy.lab',
+  expires: 'mlops-academy.expires',
+  pool: 'mlops-academy.pool',
+} as const;
+
+const users: Record<SandboxUser | 'bridge', string> = {
+  learner: '1000:1000',
+  grader: '1001:1001',
+  bridge: '1002:1002',
+};
+
+const containerNamePrefix = 'mlops-academy-';
+const stopTimeoutSeconds = 5;
+const readyTimeoutMs = 15_000;
+const logMaxSize = '1m';
+const openFilesLimit = 1024;
+const shmSizeBytes = 64 * 1024 * 1024;
+/** Grace period after `timeout` (the coreutils command) before the runner gives up on an exec. */
+const execGraceMs = 5_000;
+
+export class DriverError extends Error {
+  override name = 'DriverError';
+  constructor(
+    readonly code: 'SANDBOX_NOT_FOUND' | 'SANDBOX_NOT_RUNNING' | 'ENGINE_ERROR',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as { statusCode?: number }).statusCode === 404;
+}
+
+function labelsToDocker(labels: SandboxLabels): Record<string, string> {
+  return {
+    [labelKeys.session]: labels.sessionId,
+    [labelKeys.user]: labels.userId,
+    [labelKeys.lab]: labels.labId,
+    [labelKeys.expires]: String(labels.expiresAt),
+    [labelKeys.pool]: labels.isPool ? '1' : '0',
+  };
+}
+
+function labelsFromDocker(labels: Record<string, string>): SandboxLabels {
+  return {
+    sessionId: labels[labelKeys.session] ?? '',
+    userId: labels[labelKeys.user] ?? '',
+    labId: labels[labelKeys.lab] ?? '',
+    expiresAt: Number(labels[labelKeys.expires] ?? 0),
+    isPool: labels[labelKeys.pool] === '1',
+  };
+}
+
+/** A writable that keeps the first `limit` bytes and counts the rest. */
+class CappedSink extends Writable {
+  private readonly chunks: Buffer[] = [];
+  private kept = 0;
+  isTruncated = false;
+  constructor(private readonly limit: number) {
+    super();
+  }
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    const room = this.limit - this.kept;
+    if (room > 0) {
+      const part = chunk.length <= room ? chunk : chunk.subarray(0, room);
+      this.chunks.push(part);
+      this.kept += part.length;
+    }
+    if (chunk.length > room) this.isTruncated = true;
+    callback();
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+type HostRecord = { labels: SandboxLabels; resources: SandboxResources };
+
+export type DockerDriverOptions = {
+  docker: Docker;
+  /** Host folder holding one sub-folder per sandbox (workspace image, mount point, sockets). */
+  sandboxesDir: string;
+};
+
+/** A stable id for the runner that owns `sandboxesDir`, so it adopts and reaps only its own. */
+export function runnerIdFor(sandboxesDir: string): string {
+  return crypto.createHash('sha256').update(path.resolve(sandboxesDir)).digest('hex').slice(0, 12);
+}
+
+export class DockerDriver implements SandboxDriver {
+  private readonly docker: Docker;
+  private readonly sandboxesDir: string;
+  readonly runnerId: string;
+  /** Ports whose socket bridge runs in the sandbox's current start, per session. */
+  private readonly bridges = new Map<string, Set<number>>();
+  private nextCpu = 0;
+  private readonly hostCpuCount: number;
+
+  constructor(options: DockerDriverOptions) {
+    this.docker = options.docker;
+    this.sandboxesDir = options.sandboxesDir;
+    this.runnerId = runnerIdFor(options.sandboxesDir);
+    this.hostCpuCount = Math.max(
+      1,
+      (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm) ?? []).length,
+    );
+    fs.mkdirSync(this.sandboxesDir, { recursive: true });
+  }
+
+  private paths(sessionId: string): WorkspacePaths {
+    return workspacePaths(this.sandboxesDir, sessionId);
+  }
+
+  private container(sessionId: string): Docker.Container {
+    return this.docker.getContainer(`${containerNamePrefix}${sessionId}`);
+  }
+
+  private writeRecord(paths: WorkspacePaths, record: HostRecord): void {
+    fs.writeFileSync(paths.record, JSON.stringify(record), { mode: 0o600 });
+  }
+
+  private readRecord(paths: WorkspacePaths): HostRecord | undefined {
+    try {
+      return JSON.parse(fs.readFileSync(paths.record, 'utf8')) as HostRecord;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Spreads sandboxes over the host's cores so `nproc` inside matches the CPU quota. */
+  private cpuset(cpus: number): string {
+    const count = Math.min(this.hostCpuCount, Math.max(1, Math.ceil(cpus)));
+    const first = this.nextCpu % this.hostCpuCount;
+    this.nextCpu += count;
+    return Array.from({ length: count }, (_, i) => (first + i) % this.hostCpuCount).join(',');
+  }
+
+  private resourceLimits(resources: SandboxResources) {
+    const memoryBytes = resources.memoryMb * 1024 * 1024;
+    return {
+      Memory: memoryBytes,
+      MemorySwap: memoryBytes,
+      NanoCpus: Math.round(resources.cpus * 1e9),
+      PidsLimit: resources.pids,
+    };
+  }
+
+  async create(spec: SandboxSpec): Promise<SandboxInfo> {
+    const { labels, resources } = spec;
+    const paths = this.paths(labels.sessionId);
+    const threads = String(Math.max(1, Math.floor(resources.cpus)));
+    await createWorkspace(paths, resources.diskMb, spec.starterFiles ?? []);
+    this.writeRecord(paths, { labels, resources });
+    try {
+      const container = await this.docker.createContainer({
+        name: `${containerNamePrefix}${labels.sessionId}`,
+        Image: spec.image,
+        User: users.learner,
+        WorkingDir: '/home/learner/work',
+        Cmd: ['sleep', 'infinity'],
+        Hostname: 'lab',
+        Env: [
+          'HOME=/home/learner',
+          'TERM=xterm-256color',
+          `OMP_NUM_THREADS=${threads}`,
+          `OPENBLAS_NUM_THREADS=${threads}`,
+          `MKL_NUM_THREADS=${threads}`,
+        ],
+        Labels: { ...labelsToDocker(labels), [labelKeys.runner]: this.runnerId },
+        StopTimeout: stopTimeoutSeconds,
+        HostConfig: {
+          ...this.resourceLimits(resources),
+          CpusetCpus: this.cpuset(resources.cpus),
+          CapDrop: ['ALL'],
+          SecurityOpt: ['no-new-privileges:true'],
+          Privileged: false,
+          ReadonlyRootfs: true,
+          Tmpfs: {
+            '/tmp': `rw,nosuid,nodev,size=${resources.tmpMb}m`,
+            '/var/tmp': 'rw,nosuid,nodev,size=16m',
+          },
+          Binds: [`${paths.home}:/home/learner:rw`, `${paths.sockets}:/run/academy:rw`],
+          NetworkMode: 'none',
+          IpcMode: 'private',
+          ShmSize: shmSizeBytes,
+          Init: true,
+          Ulimits: [{ Name: 'nofile', Soft: openFilesLimit, Hard: openFilesLimit }],
+          LogConfig: { Type: 'json-file', Config: { 'max-size': logMaxSize, 'max-file': '1' } },
+          RestartPolicy: { Name: 'no' },
+        },
+      });
+      await container.start();
+      await this.waitUntilReady(labels.sessionId);
+      const inspected = await container.inspect();
+      return { labels, containerId: container.id, isRunning: true, createdAt: Date.parse(inspected.Created) };
+    } catch (error) {
+      await this.remove(labels.sessionId).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Ready means a learner shell works. */
+  private async waitUntilReady(sessionId: string): Promise<void> {
+    const deadline = Date.now() + readyTimeoutMs;
+    let lastError: unknown;
+    while (Date.now() < deadline) {
+      try {
+        const result = await this.exec(sessionId, {
+          cmd: ['true'],
+          user: 'learner',
+          timeoutMs: 5_000,
+          outputLimitBytes: 1024,
+        });
+        if (result.exitCode === 0) return;
+        lastError = new Error(`exit ${result.exitCode}: ${result.stderr}`);
+      } catch (error) {
+        lastError = error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new DriverError('ENGINE_ERROR', `sandbox did not become ready: ${(lastError as Error)?.message}`);
+  }
+
+  async start(sessionId: string): Promise<void> {
+    await ensureWorkspaceMounted(this.paths(sessionId));
+    this.bridges.delete(sessionId);
+    try {
+      await this.container(sessionId).start();
+    } catch (error) {
+      if (isNotFound(error)) throw new DriverError('SANDBOX_NOT_FOUND', `no sandbox ${sessionId}`);
+      if ((error as { statusCode?: number }).statusCode !== 304) throw error;
+    }
+    await this.waitUntilReady(sessionId);
+  }
+
+  async stop(sessionId: string): Promise<void> {
+    this.bridges.delete(sessionId);
+    try {
+      await this.container(sessionId).stop({ t: stopTimeoutSeconds });
+    } catch (error) {
+      if (isNotFound(error)) throw new DriverError('SANDBOX_NOT_FOUND', `no sandbox ${sessionId}`);
+      if ((error as { statusCode?: number }).statusCode !== 304) throw error;
+    }
+  }
+
+  async remove(sessionId: string): Promise<void> {
+    this.bridges.delete(sessionId);
+    try {
+      await this.container(sessionId).remove({ force: true, v: true });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    await removeWorkspace(this.paths(sessionId));
+  }
+
+  async resetWorkspace(sessionId: string, starterFiles: StarterFile[]): Promise<void> {
+    const paths = this.paths(sessionId);
+    const record = this.readRecord(paths);
+    if (!record) throw new DriverError('SANDBOX_NOT_FOUND', `no sandbox ${sessionId}`);
+    await this.stop(sessionId);
+    await unmountWorkspace(paths);
+    await createWorkspace(paths, record.resources.diskMb, starterFiles);
+    await this.start(sessionId);
+  }
+
+  async assign(
+    sessionId: string,
+    labels: SandboxLabels,
+    resources: SandboxResources,
+    starterFiles: StarterFile[],
+  ): Promise<void> {
+    const paths = this.paths(sessionId);
+    addStarterFilesToPristineWorkspace(paths, starterFiles);
+    await this.container(sessionId).update(this.resourceLimits(resources));
+    this.writeRecord(paths, { labels, resources });
+  }
+
+  async exec(sessionId: string, request: ExecRequest): Promise<ExecResult> {
+    const timeoutSeconds = Math.max(1, Math.ceil(request.timeoutMs / 1000));
+    let exec: Docker.Exec;
+    try {
+      exec = await this.container(sessionId).exec({
+        // coreutils `timeout` kills the command's whole process group; the runner cannot kill an exec.
+        Cmd: ['timeout', '-k', '2', `${timeoutSeconds}s`, ...request.cmd],
+        User: users[request.user],
+        WorkingDir: request.workingDir ?? '/home/learner/work',
+        Env: Object.entries(request.env ?? {}).map(([key, value]) => `${key}=${value}`),
+        AttachStdout: true,
+        AttachStderr: true,
+        AttachStdin: request.stdin !== undefined,
+        Tty: false,
+      });
+    } catch (error) {
+      throw this.execError(sessionId, error);
+    }
+    const stream = await exec.start({ hijack: true, stdin: request.stdin !== undefined });
+    const stdout = new CappedSink(request.outputLimitBytes);
+    const stderr = new CappedSink(request.outputLimitBytes);
+    this.docker.modem.demuxStream(stream, stdout, stderr);
+    if (request.stdin !== undefined) {
+      stream.write(request.stdin);
+      (stream as unknown as { end(): void }).end();
+    }
+
+    let isAbandoned = false;
+    await new Promise<void>((resolve) => {
+      const guard = setTimeout(
+        () => {
+          isAbandoned = true;
+          stream.destroy();
+          resolve();
+        },
+        timeoutSeconds * 1000 + execGraceMs,
+      );
+      const finish = () => {
+        clearTimeout(guard);
+        resolve();
+      };
+      stream.on('end', finish);
+      stream.on('close', finish);
+      stream.on('error', finish);
+    });
+    const inspected = await exec.inspect();
+    const exitCode = isAbandoned ? -1 : (inspected.ExitCode ?? -1);
+    return {
+      exitCode,
+      stdout: stdout.text(),
+      stderr: stderr.text(),
+      // 124: `timeout` stopped the command; 137: it had to SIGKILL it after the grace period.
+      timedOut: isAbandoned || exitCode === 124 || (exitCode === 137 && request.cmd[0] !== 'kill'),
+      truncated: stdout.isTruncated || stderr.isTruncated,
+    };
+  }
+
+  private execError(sessionId: string, error: unknown): Error {
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status === 404) return new DriverError('SANDBOX_NOT_FOUND', `no sandbox ${sessionId}`);
+    if (status === 409) return new DriverError('SANDBOX_NOT_RUNNING', `sandbox ${sessionId} is not running`);
+    return error as Error;
+  }
+
+  async attachTty(
+    sessionId: string,
+    cmd: string[],
+    size: { cols: number; rows: number },
+  ): Promise<TtySession> {
+    let exec: Docker.Exec;
+    try {
+      exec = await this.container(sessionId).exec({
+        Cmd: cmd,
+        User: users.learner,
+        WorkingDir: '/home/learner/work',
+        Env: ['TERM=xterm-256color', 'COLORTERM=truecolor', 'LANG=C.UTF-8'],
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: true,
+      });
+    } catch (error) {
+      throw this.execError(sessionId, error);
+    }
+    const raw = await exec.start({ hijack: true, stdin: true, Tty: true });
+    await exec.resize({ h: size.rows, w: size.cols }).catch(() => undefined);
+    return {
+      stream: raw as Duplex,
+      resize: async (cols, rows) => {
+        await exec.resize({ h: rows, w: cols });
+      },
+      close: async () => {
+        raw.destroy();
+        const inspected = await exec.inspect().catch(() => undefined);
+        // The hijacked connection closing does not end the process; on a local engine, hang it up.
+        if (inspected?.Running && inspected.Pid > 0 && !process.env.DOCKER_HOST) {
+          try {
+            process.kill(inspected.Pid, 'SIGHUP');
+          } catch {
+            // already gone
+          }
+        }
+      },
+    };
+  }
+
+  async serviceSocket(sessionId: string, port: number): Promise<string> {
+    const socketPath = path.join(this.paths(sessionId).sockets, `${port}.sock`);
+    const running = this.bridges.get(sessionId) ?? new Set<number>();
+    if (!running.has(port) || !fs.existsSync(socketPath)) {
+      const exec = await this.container(sessionId)
+        .exec({
+          Cmd: [
+            'socat',
+            `UNIX-LISTEN:/run/academy/${port}.sock,fork,unlink-early,mode=600`,
+            `TCP:127.0.0.1:${port}`,
+          ],
+          User: users.bridge,
+          AttachStdout: false,
+          AttachStderr: false,
+        })
+        .catch((error: unknown) => {
+          throw this.execError(sessionId, error);
+        });
+      await exec.start({ Detach: true });
+      const deadline = Date.now() + 2_000;
+      while (!fs.existsSync(socketPath) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      running.add(port);
+      this.bridges.set(sessionId, running);
+    }
+    // Only the bridge user can write this folder, so this is the socket it made, not a planted link.
+    const stat = fs.lstatSync(socketPath);
+    if (!stat.isSocket()) throw new DriverError('ENGINE_ERROR', `unexpected file at ${socketPath}`);
+    return socketPath;
+  }
+
+  async stats(sessionId: string): Promise<SandboxStats> {
+    let raw: Docker.ContainerStats;
+    try {
+      raw = (await this.container(sessionId).stats({ stream: false })) as Docker.ContainerStats;
+    } catch (error) {
+      throw this.execError(sessionId, error);
+    }
+    const memory = raw.memory_stats;
+    const cache =
+      (memory.stats as { total_inactive_file?: number; inactive_file?: number } | undefined) ?? {};
+    const memoryBytes = Math.max(
+      0,
+      (memory.usage ?? 0) - (cache.total_inactive_file ?? cache.inactive_file ?? 0),
+    );
+    const cpuDelta = raw.cpu_stats.cpu_usage.total_usage - raw.precpu_stats.cpu_usage.total_usage;
+    const systemDelta = (raw.cpu_stats.system_cpu_usage ?? 0) - (raw.precpu_stats.system_cpu_usage ?? 0);
+    const onlineCpus = raw.cpu_stats.online_cpus ?? 1;
+    return {
+      memoryBytes,
+      cpuPercent: systemDelta > 0 ? (cpuDelta / systemDelta) * onlineCpus * 100 : 0,
+      pids: (raw as unknown as { pids_stats?: { current?: number } }).pids_stats?.current ?? 0,
+      diskUsedBytes: workspaceDiskUsage(this.paths(sessionId)),
+    };
+  }
+
+  async list(): Promise<SandboxInfo[]> {
+    const containers = await this.docker.listContainers({
+      all: true,
+      filters: { label: [labelKeys.session] },
+    });
+    return containers.map((summary) => {
+      const fromDocker = labelsFromDocker(summary.Labels);
+      const record = this.readRecord(this.paths(fromDocker.sessionId));
+      return {
+        labels: record?.labels ?? fromDocker,
+        containerId: summary.Id,
+        isRunning: summary.State === 'running',
+        createdAt: summary.Created * 1000,
+      };
+    });
+  }
+
+  async reapOrphans(keep: (info: SandboxInfo) => boolean): Promise<string[]> {
+    const reaped: string[] = [];
+    const kept = new Set<string>();
+    for (const info of await this.list()) {
+      if (keep(info)) {
+        kept.add(info.labels.sessionId);
+        continue;
+      }
+      await this.remove(info.labels.sessionId);
+      reaped.push(info.labels.sessionId);
+    }
+    // Workspaces whose container is gone (e.g. removed by hand).
+    for (const name of fs.readdirSync(this.sandboxesDir)) {
+      if (kept.has(name) || reaped.includes(name)) continue;
+      if (!/^[a-z0-9-]+$/.test(name)) continue;
+      await removeWorkspace(this.paths(name));
+      reaped.push(name);
+    }
+    return reaped;
+  }
+}

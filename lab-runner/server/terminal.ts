@@ -1,0 +1,156 @@
+/**
+ * `GET /v1/sessions/:id/terminal` (WebSocket): the learner's shell, a `docker exec` with a TTY
+ * running `tmux new-session -A -s main`, so a reconnect (page reload, network blip, runner
+ * restart) re-attaches to the same shell with its screen and history.
+ *
+ * Protocol. Client → server: text frames with JSON `{"type":"resize","cols","rows"}` or
+ * `{"type":"input","data"}`; binary frames are raw input. Server → client: binary frames of raw
+ * terminal output (possibly invalid UTF-8: the browser decodes one stream), and text frames with
+ * JSON `{"type":"exit"}` when the shell ends.
+ *
+ * Backpressure: when the socket's send buffer passes a high-water mark the container's output is
+ * paused (the process inside then blocks on its TTY), and resumed below a low-water mark, so a
+ * `yes` flood neither freezes the browser nor grows the runner's memory.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import type { TtySession } from '../drivers/driver';
+import { sessionIdOf, type RunnerAppOptions } from './app';
+import { requireSessionAccess } from './auth';
+import { RunnerError } from './errors';
+
+export const terminalCommand = ['tmux', 'new-session', '-A', '-s', 'main'];
+const tmuxDetachKeys = '\x02d';
+const highWaterBytes = 512 * 1024;
+const lowWaterBytes = 64 * 1024;
+const drainPollMs = 10;
+const firstResizeTimeoutMs = 2_000;
+const defaultSize = { cols: 80, rows: 24 };
+
+const clientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('input'), data: z.string().max(64 * 1024) }),
+  z.object({
+    type: z.literal('resize'),
+    cols: z.number().int().min(2).max(1000),
+    rows: z.number().int().min(2).max(500),
+  }),
+]);
+
+export function registerTerminal(app: FastifyInstance, options: RunnerAppOptions): void {
+  const { sessions, secret, allowedOrigins, nonces } = options;
+
+  app.get(
+    '/v1/sessions/:id/terminal',
+    {
+      websocket: true,
+      // Runs before the upgrade: a refused caller gets a plain HTTP 4xx.
+      preValidation: async (request) => {
+        const origin = request.headers.origin;
+        if (origin && !allowedOrigins.includes(origin)) {
+          throw new RunnerError('FORBIDDEN', `WebSocket connections from ${origin} are not allowed.`);
+        }
+        const id = sessionIdOf(request);
+        const { caller } = requireSessionAccess(request, secret, sessions, id);
+        if (caller.kind === 'browser' && !nonces.claim(caller.token.nonce, caller.token.expiresAt)) {
+          throw new RunnerError('UNAUTHORIZED', 'This terminal token was already used; reload the page.');
+        }
+        sessions.requireReady(id);
+      },
+    },
+    (socket, request) => {
+      void bridge(socket, sessionIdOf(request), options);
+    },
+  );
+}
+
+async function bridge(socket: WebSocket, sessionId: string, options: RunnerAppOptions): Promise<void> {
+  const { sessions } = options;
+  const pendingInput: Buffer[] = [];
+  let tty: TtySession | undefined;
+  let isClosed = false;
+  let size = defaultSize;
+
+  const onInput = (data: Buffer) => {
+    sessions.touch(sessionId);
+    if (tty) tty.stream.write(data);
+    else pendingInput.push(data);
+  };
+
+  let resolveFirstResize: () => void = () => undefined;
+  const firstResize = new Promise<void>((resolve) => {
+    resolveFirstResize = resolve;
+    setTimeout(resolve, firstResizeTimeoutMs);
+  });
+
+  socket.on('message', (data: Buffer, isBinary: boolean) => {
+    if (isBinary) return onInput(data);
+    let message: z.infer<typeof clientMessage>;
+    try {
+      message = clientMessage.parse(JSON.parse(data.toString('utf8')));
+    } catch {
+      socket.send(JSON.stringify({ type: 'error', message: 'Unrecognised terminal message ignored.' }));
+      return;
+    }
+    if (message.type === 'input') return onInput(Buffer.from(message.data, 'utf8'));
+    size = { cols: message.cols, rows: message.rows };
+    if (tty) void tty.resize(size.cols, size.rows).catch(() => undefined);
+    resolveFirstResize();
+  });
+
+  socket.on('close', () => {
+    isClosed = true;
+    if (tty) void detach(tty);
+  });
+
+  await firstResize;
+  if (isClosed) return;
+  try {
+    tty = await sessions.attachTerminal(sessionId, terminalCommand, size);
+  } catch (error) {
+    const message = error instanceof RunnerError ? error.message : 'The terminal could not be opened.';
+    socket.close(1011, message.slice(0, 120));
+    return;
+  }
+  if (isClosed) return void detach(tty);
+  for (const chunk of pendingInput.splice(0)) tty.stream.write(chunk);
+
+  const stream = tty.stream;
+  let isPaused = false;
+  const resumeWhenDrained = () => {
+    if (isClosed) return;
+    if (socket.bufferedAmount > lowWaterBytes) {
+      setTimeout(resumeWhenDrained, drainPollMs);
+      return;
+    }
+    isPaused = false;
+    stream.resume();
+  };
+  stream.on('data', (chunk: Buffer) => {
+    if (isClosed) return;
+    socket.send(chunk, { binary: true });
+    if (!isPaused && socket.bufferedAmount > highWaterBytes) {
+      isPaused = true;
+      stream.pause();
+      setTimeout(resumeWhenDrained, drainPollMs);
+    }
+  });
+  const onEnd = () => {
+    if (isClosed) return;
+    socket.send(JSON.stringify({ type: 'exit' }));
+    socket.close(1000, 'The shell ended.');
+  };
+  stream.on('end', onEnd);
+  stream.on('error', onEnd);
+}
+
+/** Detaches the tmux client (the shell lives on), then makes sure the exec is gone. */
+async function detach(tty: TtySession): Promise<void> {
+  try {
+    tty.stream.write(tmuxDetachKeys);
+  } catch {
+    // stream already closed
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  await tty.close().catch(() => undefined);
+}

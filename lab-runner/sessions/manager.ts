@@ -1,0 +1,509 @@
+/**
+ * Owns learner sessions: what state each is in and when it changes. Every container operation goes
+ * through the driver. A warm pool of ready, unassigned sandboxes makes "Start lab" instant.
+ */
+import crypto from 'node:crypto';
+import { DriverError } from '../drivers/docker';
+import {
+  defaultSandboxResources,
+  type ExecRequest,
+  type ExecResult,
+  type SandboxDriver,
+  type SandboxInfo,
+  type SandboxResources,
+  type SandboxStats,
+  type TtySession,
+} from '../drivers/driver';
+import type { LabCatalog, LabSandbox } from '../labs';
+import { RunnerError } from '../server/errors';
+import type { RunnerMetrics } from '../server/metrics';
+import { nextState, type SessionState } from './state';
+
+export type Session = {
+  id: string;
+  userId: string;
+  labId: string;
+  state: SessionState;
+  createdAt: number;
+  readyAt?: number;
+  lastActivityAt: number;
+  expiresAt: number;
+  startKind?: 'warm' | 'cold' | 'adopted';
+  /** Why the session failed, in plain words. */
+  error?: string;
+};
+
+export type SessionView = ReturnType<typeof viewOf>;
+
+export function viewOf(session: Session, idleStopMs: number) {
+  const iso = (ms?: number) => (ms === undefined ? null : new Date(ms).toISOString());
+  return {
+    id: session.id,
+    userId: session.userId,
+    labId: session.labId,
+    state: session.state,
+    createdAt: iso(session.createdAt),
+    readyAt: iso(session.readyAt),
+    lastActivityAt: iso(session.lastActivityAt),
+    idleStopAt: session.state === 'ready' ? iso(session.lastActivityAt + idleStopMs) : null,
+    expiresAt: iso(session.expiresAt),
+    startKind: session.startKind ?? null,
+    error: session.error ?? null,
+  };
+}
+
+export type SessionManagerOptions = {
+  driver: SandboxDriver;
+  labs: LabCatalog;
+  metrics: RunnerMetrics;
+  defaultImage: string;
+  /** Replaces every lab's own image (SANDBOX_IMAGE). */
+  imageOverride?: string;
+  idleStopMs: number;
+  sessionTtlMs: number;
+  poolSize: number;
+  maxSessions: number;
+  maxSessionsPerUser: number;
+  log?: (message: string) => void;
+};
+
+type PoolEntry = { id: string; image: string; resources: SandboxResources };
+
+const reaperIntervalMs = 15_000;
+const isActive = (session: Session) => session.state === 'creating' || session.state === 'ready';
+
+export function newSessionId(): string {
+  return crypto.randomBytes(10).toString('hex');
+}
+
+export class SessionManager {
+  private readonly sessions = new Map<string, Session>();
+  private readonly pool: PoolEntry[] = [];
+  private poolFilling = 0;
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private reaperTimer?: NodeJS.Timeout;
+  private isClosed = false;
+  private readonly log: (message: string) => void;
+
+  constructor(private readonly options: SessionManagerOptions) {
+    this.log = options.log ?? (() => undefined);
+  }
+
+  // ── startup and shutdown ──────────────────────────────────────────────────────────────────
+
+  /** Re-adopts our sandboxes after a restart, reaps what is not ours to keep, fills the pool. */
+  async start(): Promise<void> {
+    const now = Date.now();
+    const adopted = new Set<string>();
+    for (const info of await this.options.driver.list()) {
+      const { labels } = info;
+      if (labels.expiresAt <= now) continue;
+      if (labels.isPool) {
+        if (info.isRunning && this.pool.length < this.options.poolSize) {
+          this.pool.push({
+            id: labels.sessionId,
+            image: this.options.defaultImage,
+            resources: defaultSandboxResources,
+          });
+          adopted.add(labels.sessionId);
+        }
+        continue;
+      }
+      this.sessions.set(labels.sessionId, {
+        id: labels.sessionId,
+        userId: labels.userId,
+        labId: labels.labId,
+        state: info.isRunning ? 'ready' : 'stopped',
+        createdAt: info.createdAt,
+        readyAt: info.isRunning ? now : undefined,
+        lastActivityAt: now,
+        expiresAt: labels.expiresAt,
+        startKind: 'adopted',
+      });
+      adopted.add(labels.sessionId);
+    }
+    const reaped = await this.options.driver.reapOrphans((info) => adopted.has(info.labels.sessionId));
+    this.log(`adopted ${adopted.size} sandbox(es), reaped ${reaped.length}`);
+    this.updateGauges();
+    this.reaperTimer = setInterval(() => void this.reap(), reaperIntervalMs);
+    this.reaperTimer.unref();
+    this.fillPool();
+  }
+
+  /** Stops background work. Sandboxes keep running so a restarted runner re-adopts them. */
+  async close(): Promise<void> {
+    this.isClosed = true;
+    clearInterval(this.reaperTimer);
+    await Promise.allSettled([...this.locks.values()]);
+  }
+
+  /** Removes the warm pool's sandboxes (they hold resources but no learner work). */
+  async drainPool(): Promise<void> {
+    const entries = this.pool.splice(0);
+    await Promise.allSettled(entries.map((entry) => this.options.driver.remove(entry.id)));
+    this.updateGauges();
+  }
+
+  // ── queries ───────────────────────────────────────────────────────────────────────────────
+
+  get(id: string): Session {
+    const session = this.sessions.get(id);
+    if (!session || session.state === 'destroyed') {
+      throw new RunnerError('SESSION_NOT_FOUND', `There is no sandbox session ${id}.`);
+    }
+    return session;
+  }
+
+  list(filter: { userId?: string; state?: SessionState } = {}): Session[] {
+    return [...this.sessions.values()].filter(
+      (s) =>
+        s.state !== 'destroyed' &&
+        (filter.userId === undefined || s.userId === filter.userId) &&
+        (filter.state === undefined || s.state === filter.state),
+    );
+  }
+
+  poolSize(): number {
+    return this.pool.length;
+  }
+
+  view(session: Session) {
+    return viewOf(session, this.options.idleStopMs);
+  }
+
+  /** Marks learner activity (terminal input, file edits, checks): postpones the idle stop. */
+  touch(id: string): void {
+    const session = this.sessions.get(id);
+    if (session) session.lastActivityAt = Date.now();
+  }
+
+  // ── lifecycle ─────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * The learner's sandbox for a lab: the existing one (resumed if it was stopped), or a new one,
+   * taken from the warm pool when one fits. Resolves once the shell works.
+   */
+  async create(userId: string, labId: string): Promise<{ session: Session; isNew: boolean }> {
+    const lab = this.options.labs.get(labId);
+    const existing = this.list({ userId }).find((s) => s.labId === labId && s.state !== 'error');
+    if (existing) {
+      if (existing.state === 'stopped') await this.resume(existing.id);
+      return { session: existing, isNew: false };
+    }
+    this.checkCapacity(userId);
+
+    const now = Date.now();
+    const ttlMs = Math.min(this.options.sessionTtlMs, (lab.timeLimitMinutes ?? Infinity) * 60_000);
+    const poolEntry = this.takeFromPool(this.imageFor(lab), lab.resources);
+    const session: Session = {
+      // A warm sandbox's id becomes the session's id: its container and workspace carry it.
+      id: poolEntry?.id ?? newSessionId(),
+      userId,
+      labId,
+      state: 'creating',
+      createdAt: now,
+      lastActivityAt: now,
+      expiresAt: now + ttlMs,
+    };
+    this.sessions.set(session.id, session);
+    this.updateGauges();
+    const started = performance.now();
+    try {
+      await this.withLock(session.id, () => this.provision(session, lab, poolEntry));
+      session.state = nextState(session.state, 'ready');
+      session.readyAt = Date.now();
+      this.options.metrics.startSeconds.observe(
+        { kind: session.startKind! },
+        (performance.now() - started) / 1000,
+      );
+      return { session, isNew: true };
+    } catch (error) {
+      session.state = 'error';
+      session.error = `The sandbox could not be started: ${(error as Error).message}`;
+      this.log(`session ${session.id} failed to start: ${(error as Error).message}`);
+      void this.options.driver.remove(session.id).catch(() => undefined);
+      throw new RunnerError('SANDBOX_FAILED', session.error);
+    } finally {
+      this.updateGauges();
+      this.fillPool();
+    }
+  }
+
+  private imageFor(lab: LabSandbox): string {
+    return this.options.imageOverride ?? lab.image ?? this.options.defaultImage;
+  }
+
+  private takeFromPool(image: string, resources: SandboxResources): PoolEntry | undefined {
+    const index = this.pool.findIndex(
+      (entry) => entry.image === image && entry.resources.diskMb === resources.diskMb,
+    );
+    return index === -1 ? undefined : this.pool.splice(index, 1)[0];
+  }
+
+  private async provision(session: Session, lab: LabSandbox, poolEntry?: PoolEntry): Promise<void> {
+    const labels = {
+      sessionId: session.id,
+      userId: session.userId,
+      labId: session.labId,
+      expiresAt: session.expiresAt,
+      isPool: false,
+    };
+    if (poolEntry) {
+      await this.options.driver.assign(session.id, labels, lab.resources, lab.starterFiles);
+      session.startKind = 'warm';
+      return;
+    }
+    await this.options.driver.create({
+      labels,
+      image: this.imageFor(lab),
+      resources: lab.resources,
+      starterFiles: lab.starterFiles,
+    });
+    session.startKind = 'cold';
+  }
+
+  private checkCapacity(userId: string): void {
+    const active = this.list().filter(isActive);
+    const mine = active.filter((s) => s.userId === userId);
+    if (mine.length >= this.options.maxSessionsPerUser) {
+      throw new RunnerError(
+        'TOO_MANY_SESSIONS',
+        `You already have ${mine.length} lab sandbox(es) running; stop one before starting another.`,
+      );
+    }
+    if (active.length >= this.options.maxSessions) {
+      throw new RunnerError(
+        'AT_CAPACITY',
+        `All ${this.options.maxSessions} sandboxes on this server are in use. Try again in a few minutes, or ask your instructor.`,
+      );
+    }
+  }
+
+  async stop(id: string): Promise<Session> {
+    const session = this.get(id);
+    return this.withLock(id, async () => {
+      if (session.state === 'stopped') return session;
+      nextState(session.state, 'stopped');
+      await this.options.driver.stop(id);
+      session.state = 'stopped';
+      session.readyAt = undefined;
+      this.updateGauges();
+      return session;
+    });
+  }
+
+  async resume(id: string): Promise<Session> {
+    const session = this.get(id);
+    return this.withLock(id, async () => {
+      if (session.state === 'ready') return session;
+      nextState(session.state, 'ready');
+      this.checkCapacity(session.userId);
+      await this.options.driver.start(id);
+      session.state = 'ready';
+      session.readyAt = Date.now();
+      session.lastActivityAt = Date.now();
+      this.updateGauges();
+      return session;
+    });
+  }
+
+  /** Restores the lab's starter files; everything the learner changed is lost. */
+  async reset(id: string): Promise<Session> {
+    const session = this.get(id);
+    const lab = this.options.labs.get(session.labId);
+    return this.withLock(id, async () => {
+      if (session.state !== 'ready' && session.state !== 'stopped') nextState(session.state, 'ready');
+      await this.options.driver.resetWorkspace(id, lab.starterFiles);
+      session.state = 'ready';
+      session.readyAt = Date.now();
+      session.lastActivityAt = Date.now();
+      this.updateGauges();
+      return session;
+    });
+  }
+
+  async destroy(id: string): Promise<void> {
+    const session = this.get(id);
+    await this.withLock(id, async () => {
+      await this.options.driver.remove(id);
+      session.state = 'destroyed';
+      this.sessions.delete(id);
+      this.updateGauges();
+    });
+  }
+
+  /** Runs a command in a ready sandbox (the grader's entry point). */
+  async exec(id: string, request: ExecRequest): Promise<ExecResult> {
+    const session = this.requireReady(id);
+    this.touch(session.id);
+    try {
+      return await this.options.driver.exec(id, request);
+    } catch (error) {
+      throw this.fromDriver(error, session);
+    }
+  }
+
+  /** Opens an interactive TTY process in a ready sandbox (the terminal). */
+  async attachTerminal(id: string, cmd: string[], size: { cols: number; rows: number }): Promise<TtySession> {
+    const session = this.requireReady(id);
+    try {
+      return await this.options.driver.attachTty(id, cmd, size);
+    } catch (error) {
+      throw this.fromDriver(error, session);
+    }
+  }
+
+  /** The host unix socket reaching `port` inside a ready sandbox. */
+  async serviceSocket(id: string, port: number): Promise<string> {
+    const session = this.requireReady(id);
+    try {
+      return await this.options.driver.serviceSocket(id, port);
+    } catch (error) {
+      throw this.fromDriver(error, session);
+    }
+  }
+
+  /** Resource use of a running sandbox (admin views, capacity planning). */
+  async stats(id: string): Promise<SandboxStats> {
+    const session = this.requireReady(id);
+    try {
+      return await this.options.driver.stats(id);
+    } catch (error) {
+      throw this.fromDriver(error, session);
+    }
+  }
+
+  requireReady(id: string): Session {
+    const session = this.get(id);
+    if (session.state !== 'ready') {
+      throw new RunnerError(
+        'SESSION_NOT_READY',
+        session.state === 'stopped'
+          ? 'The sandbox is stopped (it was idle); resume it first, your work is kept.'
+          : `The sandbox is ${session.state}.`,
+      );
+    }
+    return session;
+  }
+
+  fromDriver(error: unknown, session: Session): Error {
+    if (error instanceof DriverError && error.code === 'SANDBOX_NOT_RUNNING') {
+      return new RunnerError('SESSION_NOT_READY', 'The sandbox is not running; resume it first.');
+    }
+    if (error instanceof DriverError && error.code === 'SANDBOX_NOT_FOUND') {
+      session.state = 'error';
+      session.error = 'The sandbox container has disappeared.';
+      return new RunnerError('SANDBOX_FAILED', session.error);
+    }
+    return error as Error;
+  }
+
+  // ── background work ──────────────────────────────────────────────────────────────────────
+
+  /** Stops idle sessions (work is kept) and destroys expired ones. */
+  async reap(now = Date.now()): Promise<void> {
+    for (const session of this.list()) {
+      if (this.locks.has(session.id)) continue;
+      try {
+        if (session.expiresAt <= now) {
+          this.log(`session ${session.id} reached its time limit; destroying`);
+          await this.destroy(session.id);
+        } else if (session.state === 'ready' && now - session.lastActivityAt >= this.options.idleStopMs) {
+          this.log(`session ${session.id} idle; stopping (work kept)`);
+          await this.stop(session.id);
+        }
+      } catch (error) {
+        this.log(`reaper: session ${session.id}: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  /** Keeps `poolSize` warm sandboxes, making them one at a time so learners' starts come first. */
+  private fillPool(): void {
+    if (this.isClosed || this.poolFilling > 0) return;
+    const missing = this.options.poolSize - this.pool.length;
+    if (missing <= 0) return;
+    if (
+      this.list().filter(isActive).length + this.pool.length >=
+      this.options.maxSessions + this.options.poolSize
+    ) {
+      return;
+    }
+    this.poolFilling++;
+    const id = newSessionId();
+    const image = this.options.defaultImage;
+    this.options.driver
+      .create({
+        labels: {
+          sessionId: id,
+          userId: '',
+          labId: '',
+          expiresAt: Date.now() + 7 * 24 * 3_600_000,
+          isPool: true,
+        },
+        image,
+        resources: defaultSandboxResources,
+      })
+      .then(async () => {
+        if (this.isClosed) {
+          await this.options.driver.remove(id);
+          return;
+        }
+        this.pool.push({ id, image, resources: defaultSandboxResources });
+      })
+      .catch((error: unknown) =>
+        this.log(`warm pool: could not create a sandbox: ${(error as Error).message}`),
+      )
+      .finally(() => {
+        this.poolFilling--;
+        this.updateGauges();
+        this.fillPool();
+      });
+  }
+
+  /** Resolves once the pool is full (for tests and benchmarks). */
+  async waitForPool(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.pool.length < this.options.poolSize) {
+      if (Date.now() > deadline) throw new Error(`warm pool not full after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  private updateGauges(): void {
+    const counts = Object.fromEntries(
+      (['creating', 'ready', 'stopped', 'error'] as const).map((state) => [state, 0]),
+    ) as Record<string, number>;
+    for (const session of this.sessions.values()) {
+      if (session.state in counts) counts[session.state]!++;
+    }
+    for (const [state, value] of Object.entries(counts)) this.options.metrics.sessions.set({ state }, value);
+    this.options.metrics.poolSize.set(this.pool.length);
+  }
+
+  /** Serialises operations on one session (stop, resume, reset, destroy never interleave). */
+  private withLock<T>(id: string, operation: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(id) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(operation);
+    this.locks.set(id, next);
+    void next
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.locks.get(id) === next) this.locks.delete(id);
+      });
+    return next;
+  }
+
+  /** Removes every sandbox this runner owns, sessions and pool alike (tests, decommissioning). */
+  async reapAll(): Promise<string[]> {
+    this.sessions.clear();
+    this.pool.splice(0);
+    this.updateGauges();
+    return this.options.driver.reapOrphans(() => false);
+  }
+
+  /** Sandbox info for admin views. */
+  async sandboxes(): Promise<SandboxInfo[]> {
+    return this.options.driver.list();
+  }
+}

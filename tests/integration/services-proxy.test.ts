@@ -1,0 +1,101 @@
+/** HTTP from the browser to a service inside a sandbox that has no network, through the runner. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRunner, type TestRunner } from '@/tests/support/runner';
+
+let t: TestRunner;
+let id: string;
+const user = 'proxy-user';
+
+const echoServer = `
+import json
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+class Echo(BaseHTTPRequestHandler):
+    def reply(self):
+        length = int(self.headers.get("content-length") or 0)
+        body = self.rfile.read(length).decode() if length else ""
+        payload = json.dumps({"method": self.command, "path": self.path, "body": body,
+                              "headers": {k.lower(): v for k, v in self.headers.items()}}).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("set-cookie", "session=stolen; Path=/")
+        self.send_header("content-length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+    do_GET = do_POST = do_PUT = do_DELETE = reply
+    def log_message(self, *args):
+        pass
+
+HTTPServer(("127.0.0.1", 8000), Echo).serve_forever()
+`;
+
+beforeAll(async () => {
+  t = await startTestRunner();
+  id = await t.startSession(user);
+  await t.api(`/v1/sessions/${id}/files?path=serve.py`, { method: 'PUT', json: { content: echoServer } });
+  await t.api(`/v1/sessions/${id}/exec`, {
+    method: 'POST',
+    json: { cmd: ['sh', '-c', 'nohup python3 serve.py > /tmp/serve.log 2>&1 &'] },
+  });
+  // Wait until it listens.
+  for (let i = 0; i < 50; i++) {
+    const probe = await t.api(`/v1/sessions/${id}/exec`, {
+      method: 'POST',
+      json: { cmd: ['python3', '-c', 'import socket; socket.create_connection(("127.0.0.1", 8000), 1)'] },
+    });
+    if (((await probe.json()) as { exitCode: number }).exitCode === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}, 600_000);
+
+afterAll(async () => {
+  await t?.stop();
+}, 120_000);
+
+type Echo = { method: string; path: string; body: string; headers: Record<string, string> };
+
+describe('the service proxy', () => {
+  it('forwards method, path, query and body, and keeps the platform’s credentials out', async () => {
+    const token = t.token(id, user);
+    const response = await fetch(`${t.url}/v1/sessions/${id}/services/8000/api/runs?limit=5&token=${token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: 'academy_session=secret' },
+      body: JSON.stringify({ hello: 'sandbox' }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('set-cookie')).toBeNull();
+    const echo = (await response.json()) as Echo;
+    expect(echo).toMatchObject({ method: 'POST', path: '/api/runs?limit=5', body: '{"hello":"sandbox"}' });
+    expect(echo.headers.cookie).toBeUndefined();
+    expect(echo.headers.authorization).toBeUndefined();
+    expect(echo.headers['x-academy-token']).toBeUndefined();
+    expect(echo.headers['x-forwarded-prefix']).toBe(`/v1/sessions/${id}/services/8000`);
+  });
+
+  it('answers 502 with an explanation when nothing listens on the port', async () => {
+    const response = await t.api(`/v1/sessions/${id}/services/9123/`);
+    expect(response.status).toBe(502);
+    expect(await response.json()).toMatchObject({
+      error: 'SERVICE_UNAVAILABLE',
+      message: expect.stringMatching(/Nothing answered on port 9123/),
+    });
+  });
+
+  it('refuses privileged and invalid ports', async () => {
+    for (const port of ['22', '80', '70000', 'abc']) {
+      const response = await t.api(`/v1/sessions/${id}/services/${port}/`);
+      expect(response.status).toBe(400);
+    }
+  });
+
+  it('keeps working after the sandbox is stopped and resumed (the bridge is recreated)', async () => {
+    await t.api(`/v1/sessions/${id}/stop`, { method: 'POST' });
+    await t.api(`/v1/sessions/${id}/resume`, { method: 'POST' });
+    await t.api(`/v1/sessions/${id}/exec`, {
+      method: 'POST',
+      json: { cmd: ['sh', '-c', 'nohup python3 serve.py > /tmp/serve.log 2>&1 & sleep 0.5'] },
+    });
+    const response = await t.api(`/v1/sessions/${id}/services/8000/again`);
+    expect(((await response.json()) as Echo).path).toBe('/again');
+  });
+});
