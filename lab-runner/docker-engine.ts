@@ -21,6 +21,8 @@ const engineStopTimeoutMs = 20_000;
 /** After SIGKILL the kernel needs a moment to reap the process. */
 const killGraceMs = 5_000;
 const pollIntervalMs = 200;
+/** A pid file younger than this without a pid is being written by a process starting dockerd. */
+const pidWriteGraceMs = 5_000;
 const logTailLines = 20;
 
 /** dockerd finds containerd and runc through PATH; a minimal PATH (cron, some CI) lacks sbin. */
@@ -79,7 +81,8 @@ export function aptInstall(packages: string[], log: Log): void {
   };
   for (const args of [
     ['update', '-qq'],
-    ['install', '-y', '-qq', '--no-install-recommends', ...packages],
+    // With Recommends, as on a normal Debian host: docker.io's (cgroupfs-mount, apparmor, …) matter.
+    ['install', '-y', '-qq', ...packages],
   ]) {
     const result = spawnSync('apt-get', args, { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     if (result.status !== 0) {
@@ -88,6 +91,14 @@ export function aptInstall(packages: string[], log: Log): void {
         `apt-get ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`}):\n${output.join('\n')}`,
       );
     }
+  }
+}
+
+function fileAgeMs(file: string): number {
+  try {
+    return Date.now() - fs.statSync(file).mtimeMs;
+  } catch {
+    return Infinity;
   }
 }
 
@@ -157,19 +168,24 @@ async function startDockerd(docker: Docker, log: Log): Promise<number> {
 
   // The pid file doubles as a lock: when two processes (say two test workers) find no engine at
   // once, one starts dockerd and the other waits for it.
-  let pidFd: number;
-  try {
-    pidFd = fs.openSync(pidPath, 'wx');
-  } catch (error) {
-    if (errorCode(error) !== 'EEXIST') throw error;
-    const pid = readPidFile(pidPath);
-    if (pid !== undefined && isProcessRunning(pid, 'dockerd')) {
-      log(`▸ Waiting for the Docker engine started by another process (pid ${pid})…`);
-      await waitForEngine(docker, pid, () => (isProcessRunning(pid, 'dockerd') ? undefined : 'it exited'));
-      return pid;
+  let pidFd: number | undefined;
+  while (pidFd === undefined) {
+    try {
+      pidFd = fs.openSync(pidPath, 'wx');
+    } catch (error) {
+      if (errorCode(error) !== 'EEXIST') throw error;
+      const pid = readPidFile(pidPath);
+      if (pid !== undefined && isProcessRunning(pid, 'dockerd')) {
+        log(`▸ Waiting for the Docker engine started by another process (pid ${pid})…`);
+        await waitForEngine(docker, pid, () => (isProcessRunning(pid, 'dockerd') ? undefined : 'it exited'));
+        return pid;
+      }
+      if (pid === undefined && fileAgeMs(pidPath) < pidWriteGraceMs) {
+        await sleep(pollIntervalMs); // the other process has not written the pid yet
+        continue;
+      }
+      fs.rmSync(pidPath, { force: true }); // stale: that dockerd is gone
     }
-    fs.rmSync(pidPath, { force: true }); // stale: that dockerd is gone
-    pidFd = fs.openSync(pidPath, 'wx');
   }
 
   const logStart = fs.existsSync(logPath) ? fs.statSync(logPath).size : 0;

@@ -4,7 +4,7 @@
  * debootstrap (minbase) → install-packages.sh and setup-rootfs.sh in a chroot → `docker import`.
  * The Dockerfile next to this file builds the same image where a registry is reachable.
  *
- * CLI: tsx lab-runner/image/build.ts [--force] [--print-hash]
+ * CLI: tsx lab-runner/image/build.ts [--force] [--no-cache] [--print-hash]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -52,6 +52,8 @@ const debCacheDir = path.join(projectRoot, '.cache', 'debootstrap');
 /** Build trees live next to the cache: same filesystem, so debs are hard-linked, not copied. */
 const rootfsParent = path.join(projectRoot, '.cache');
 const rootfsPrefix = 'sandbox-rootfs-';
+const packageStagePrefix = 'sandbox-packages-';
+const packageStageMaxAgeMs = 7 * 24 * 60 * 60 * 1000;
 const buildLockFile = path.join(projectRoot, '.cache', 'sandbox-image.lock');
 /** Where the build scripts are copied inside the rootfs (removed before the import). */
 const scriptsInRootfs = '/tmp/mlops-academy';
@@ -123,7 +125,13 @@ export function sandboxImageRef(inputsHash = imageInputsHash()): string {
   return `${sandboxImageRepository}:${inputsHash.slice(0, hashPrefixLength)}`;
 }
 
-export type EnsureSandboxImageOptions = { force?: boolean; log?: Log };
+export type EnsureSandboxImageOptions = {
+  /** Build even if the image exists. */
+  force?: boolean;
+  /** Install the packages afresh instead of reusing the cached package stage (debs still cached). */
+  noCache?: boolean;
+  log?: Log;
+};
 export type SandboxImage = { ref: string; built: boolean; sizeBytes: number; seconds: number };
 
 const megabytes = (bytes: number) => `${Math.round(bytes / bytesPerMegabyte)} MB`;
@@ -150,7 +158,7 @@ export function ensureSandboxImage(
   options: EnsureSandboxImageOptions = {},
 ): Promise<SandboxImage> {
   const inputsHash = imageInputsHash();
-  const key = `${inputsHash}:${options.force ? 'force' : ''}`;
+  const key = `${inputsHash}:${options.force ? 'force' : ''}:${options.noCache ? 'no-cache' : ''}`;
   let promise = inFlight.get(key);
   if (!promise) {
     promise = ensureImage(docker, inputsHash, options).finally(() => inFlight.delete(key));
@@ -162,7 +170,7 @@ export function ensureSandboxImage(
 async function ensureImage(
   docker: Docker,
   inputsHash: string,
-  { force = false, log = (line: string) => console.log(line) }: EnsureSandboxImageOptions,
+  { force = false, noCache = false, log = (line: string) => console.log(line) }: EnsureSandboxImageOptions,
 ): Promise<SandboxImage> {
   const ref = sandboxImageRef(inputsHash);
   const upToDate = async (): Promise<SandboxImage | undefined> => {
@@ -184,7 +192,7 @@ async function ensureImage(
       if (existing) return existing;
     }
     const started = Date.now();
-    const sizeBytes = await buildImage(docker, inputsHash, log);
+    const sizeBytes = await buildImage(docker, inputsHash, noCache, log);
     const seconds = (Date.now() - started) / 1000;
     log(`✓ Built ${ref} (${megabytes(sizeBytes)}) in ${seconds.toFixed(1)} s`);
     await removeOldSandboxImages(docker, ref, log);
@@ -211,7 +219,12 @@ async function withBuildLock<T>(log: Log, action: () => Promise<T>): Promise<T> 
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const holder = Number.parseInt(fs.readFileSync(buildLockFile, 'utf8'), 10);
+    let holder: number;
+    try {
+      holder = Number.parseInt(fs.readFileSync(buildLockFile, 'utf8'), 10);
+    } catch {
+      continue; // released between our attempt and this read
+    }
     // A lock whose holder is gone (killed build) is stale. Threads of one process (vitest's thread
     // pool) share a pid, so our own pid means "wait", not "stale".
     if (!Number.isInteger(holder) || !processExists(holder)) {
@@ -418,7 +431,103 @@ function removeRootfs(dir: string, log: Log): void {
   if (result.status !== 0) log(`! Could not remove ${dir}: ${result.stderr.trim()}`);
 }
 
-async function buildImage(docker: Docker, inputsHash: string, log: Log): Promise<number> {
+type BuildContext = {
+  root: string;
+  mirror: string;
+  securityMirror: string;
+  progress: ProgressLog;
+  log: Log;
+  stage: (title: string) => void;
+};
+
+/** Copies build scripts into the tree, where the chroot can run them. */
+function copyScriptsIntoRootfs(root: string, names: string[]): string {
+  const inRootfs = path.join(root, scriptsInRootfs.slice(1));
+  fs.mkdirSync(inRootfs, { recursive: true });
+  for (const name of names) fs.copyFileSync(path.join(imageDir, name), path.join(inRootfs, name));
+  return inRootfs;
+}
+
+/** debootstrap, then install-packages.sh: a Debian tree with packages.txt installed. */
+async function bootstrapAndInstall({ root, mirror, securityMirror, progress, log, stage }: BuildContext) {
+  stage(`debootstrap --variant=${debian.variant} ${debian.suite} (debs cached in .cache/debootstrap)`);
+  // dpkg reads this from the target: no fsync per file while unpacking a throwaway tree.
+  fs.mkdirSync(path.join(root, 'etc', 'dpkg', 'dpkg.cfg.d'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'etc', 'dpkg', 'dpkg.cfg.d', 'mlops-academy-build'), 'force-unsafe-io\n');
+  await run(
+    'debootstrap',
+    [`--variant=${debian.variant}`, `--cache-dir=${debCacheDir}`, debian.suite, root, mirror],
+    progress,
+  );
+
+  stage('Installing packages.txt with apt-get (install-packages.sh in a chroot)');
+  const inRootfs = copyScriptsIntoRootfs(root, ['packages.txt', 'install-packages.sh']);
+  fs.copyFileSync('/etc/resolv.conf', path.join(root, 'etc', 'resolv.conf'));
+  const archives = path.join(root, 'var', 'cache', 'apt', 'archives');
+  const seeded = linkDebs(debCacheDir, archives);
+  if (seeded) log(`    ${seeded} debs from the cache`);
+  await runInRootfs(
+    root,
+    'install-packages.sh',
+    [`${scriptsInRootfs}/packages.txt`, mirror, securityMirror],
+    progress,
+  );
+  const cache = refreshDebCache(archives);
+  log(`    deb cache: ${cache.added} added, ${cache.removed} outdated removed`);
+  fs.rmSync(inRootfs, { recursive: true, force: true });
+  // Docker provides resolv.conf, hosts and hostname at run time; keep the build host's out.
+  fs.writeFileSync(path.join(root, 'etc', 'resolv.conf'), '');
+}
+
+/**
+ * The package stage (the tree after install-packages.sh) is what takes a build its time: dpkg
+ * unpacking and byte-compiling the Python stack, not downloading. It is kept as a tar keyed by
+ * everything that shapes it, for at most a week so security updates still arrive.
+ */
+function packageStageFile(mirror: string, securityMirror: string): string {
+  const hash = createHash('sha256');
+  for (const name of ['packages.txt', 'install-packages.sh']) {
+    hash
+      .update(name)
+      .update('\0')
+      .update(fs.readFileSync(path.join(imageDir, name)))
+      .update('\0');
+  }
+  hash.update(JSON.stringify({ debian, mirror, securityMirror }));
+  return path.join(rootfsParent, `${packageStagePrefix}${hash.digest('hex').slice(0, hashPrefixLength)}.tar`);
+}
+
+function isFreshPackageStage(file: string): boolean {
+  try {
+    return Date.now() - fs.statSync(file).mtimeMs < packageStageMaxAgeMs;
+  } catch {
+    return false;
+  }
+}
+
+async function savePackageStage(root: string, file: string, progress: ProgressLog, log: Log): Promise<void> {
+  const partial = `${file}.partial`;
+  try {
+    // The debs are in .cache/debootstrap already.
+    await run(
+      'tar',
+      ['--numeric-owner', '-C', root, '--exclude=./var/cache/apt/archives/*.deb', '-cf', partial, '.'],
+      progress,
+    );
+    fs.renameSync(partial, file);
+    for (const name of fs.readdirSync(rootfsParent)) {
+      const other = path.join(rootfsParent, name);
+      if (name.startsWith(packageStagePrefix) && other !== file) fs.rmSync(other, { force: true });
+    }
+    log(`    ${megabytes(fs.statSync(file).size)} in ${path.relative(projectRoot, file)}`);
+  } catch (error) {
+    // Only a cache: the build goes on without it.
+    fs.rmSync(partial, { force: true });
+    log(`! Could not save the package stage: ${(error as Error).message}`);
+  }
+}
+
+async function buildImage(docker: Docker, inputsHash: string, noCache: boolean, log: Log): Promise<number> {
   const started = Date.now();
   const stage = (title: string) => log(`▸ [${((Date.now() - started) / 1000).toFixed(1)} s] ${title}`);
   const ref = sandboxImageRef(inputsHash);
@@ -435,44 +544,23 @@ async function buildImage(docker: Docker, inputsHash: string, log: Log): Promise
   const workDir = fs.mkdtempSync(path.join(rootfsParent, rootfsPrefix));
   const root = path.join(workDir, 'root');
   const progress = new ProgressLog(log);
+  const context: BuildContext = { root, mirror, securityMirror, progress, log, stage };
+  const stageFile = packageStageFile(mirror, securityMirror);
   try {
-    stage(`debootstrap --variant=${debian.variant} ${debian.suite} (debs cached in .cache/debootstrap)`);
-    // dpkg reads this from the target: no fsync per file while unpacking a throwaway tree.
-    fs.mkdirSync(path.join(root, 'etc', 'dpkg', 'dpkg.cfg.d'), { recursive: true });
-    fs.writeFileSync(
-      path.join(root, 'etc', 'dpkg', 'dpkg.cfg.d', 'mlops-academy-build'),
-      'force-unsafe-io\n',
-    );
-    await run(
-      'debootstrap',
-      [`--variant=${debian.variant}`, `--cache-dir=${debCacheDir}`, debian.suite, root, mirror],
-      progress,
-    );
-
-    stage('Installing packages.txt with apt-get (install-packages.sh in a chroot)');
-    const inRootfs = path.join(root, scriptsInRootfs.slice(1));
-    fs.mkdirSync(inRootfs, { recursive: true });
-    for (const name of ['packages.txt', 'install-packages.sh', 'setup-rootfs.sh']) {
-      fs.copyFileSync(path.join(imageDir, name), path.join(inRootfs, name));
+    if (!noCache && isFreshPackageStage(stageFile)) {
+      stage(`Unpacking the cached package stage ${path.relative(projectRoot, stageFile)}`);
+      fs.mkdirSync(root);
+      await run('tar', ['--numeric-owner', '-xpf', stageFile, '-C', root], progress);
+    } else {
+      await bootstrapAndInstall(context);
+      stage('Saving the package stage for the next build');
+      await savePackageStage(root, stageFile, progress, log);
     }
-    fs.copyFileSync('/etc/resolv.conf', path.join(root, 'etc', 'resolv.conf'));
-    const archives = path.join(root, 'var', 'cache', 'apt', 'archives');
-    const seeded = linkDebs(debCacheDir, archives);
-    if (seeded) log(`    ${seeded} debs from the cache`);
-    await runInRootfs(
-      root,
-      'install-packages.sh',
-      [`${scriptsInRootfs}/packages.txt`, mirror, securityMirror],
-      progress,
-    );
-    const cache = refreshDebCache(archives);
-    log(`    deb cache: ${cache.added} added, ${cache.removed} outdated removed`);
 
     stage('Users, shell, tmux, hardening, slimming (setup-rootfs.sh in a chroot)');
+    const inRootfs = copyScriptsIntoRootfs(root, ['setup-rootfs.sh']);
     await runInRootfs(root, 'setup-rootfs.sh', [inputsHash], progress);
     fs.rmSync(inRootfs, { recursive: true, force: true });
-    // Docker provides resolv.conf, hosts and hostname at run time; keep the build host's out.
-    fs.writeFileSync(path.join(root, 'etc', 'resolv.conf'), '');
 
     stage('Importing the root filesystem into Docker');
     await importRootfs(docker, root, inputsHash, log);
@@ -512,6 +600,7 @@ async function importRootfs(docker: Docker, root: string, inputsHash: string, lo
   let streamed = 0;
   tar.stdout.on('data', (chunk: Buffer) => (streamed += chunk.length));
   const tarExit = exitOf(tar);
+  tarExit.catch(() => undefined); // awaited below unless the import fails first
 
   let body = '';
   try {
@@ -536,11 +625,7 @@ async function importRootfs(docker: Docker, root: string, inputsHash: string, lo
   const code = await tarExit;
   if (code !== 0 || failure || !imageId) {
     // A tar that died half-way still yields an image: never leave that one behind.
-    if (imageId)
-      await docker
-        .getImage(imageId)
-        .remove({ force: true })
-        .catch(() => {});
+    if (imageId) await removeQuietly(docker, imageId);
     const reason = failure
       ? (failure.error ?? failure.errorDetail?.message)
       : code !== 0
@@ -549,6 +634,14 @@ async function importRootfs(docker: Docker, root: string, inputsHash: string, lo
     throw new ImageBuildError(`docker import failed: ${reason}`);
   }
   log(`    streamed ${megabytes(streamed)} as tar → ${imageId.slice(0, 19)}`);
+}
+
+async function removeQuietly(docker: Docker, imageId: string): Promise<void> {
+  try {
+    await docker.getImage(imageId).remove({ force: true });
+  } catch {
+    // already gone, or the engine went away: nothing more to do
+  }
 }
 
 /**
@@ -589,13 +682,13 @@ async function main(args: string[]): Promise<void> {
     console.log(imageInputsHash());
     return;
   }
-  const unknown = args.filter((arg) => arg !== '--force');
+  const unknown = args.filter((arg) => arg !== '--force' && arg !== '--no-cache');
   if (unknown.length) {
-    console.error('Usage: tsx lab-runner/image/build.ts [--force] [--print-hash]');
+    console.error('Usage: tsx lab-runner/image/build.ts [--force] [--no-cache] [--print-hash]');
     process.exit(2);
   }
   const { docker } = await ensureDockerEngine();
-  await ensureSandboxImage(docker, { force: args.includes('--force') });
+  await ensureSandboxImage(docker, { force: args.includes('--force'), noCache: args.includes('--no-cache') });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -3,6 +3,7 @@
  * through the driver. A warm pool of ready, unassigned sandboxes makes "Start lab" instant.
  */
 import crypto from 'node:crypto';
+import pLimit from 'p-limit';
 import { DriverError } from '../drivers/docker';
 import {
   defaultSandboxResources,
@@ -64,12 +65,19 @@ export type SessionManagerOptions = {
   poolSize: number;
   maxSessions: number;
   maxSessionsPerUser: number;
+  /** Container creations in flight at once (default {@link defaultConcurrentCreates}). */
+  concurrentCreates?: number;
   log?: (message: string) => void;
 };
 
 type PoolEntry = { id: string; image: string; resources: SandboxResources };
 
 const reaperIntervalMs = 15_000;
+/**
+ * Container creations in flight at once. Docker serialises much of a creation internally; dozens
+ * in parallel (a workshop starting) thrash it, so a few at a time finish sooner overall.
+ */
+export const defaultConcurrentCreates = 4;
 const isActive = (session: Session) => session.state === 'creating' || session.state === 'ready';
 
 export function newSessionId(): string {
@@ -84,9 +92,11 @@ export class SessionManager {
   private reaperTimer?: NodeJS.Timeout;
   private isClosed = false;
   private readonly log: (message: string) => void;
+  private readonly createSlots: ReturnType<typeof pLimit>;
 
   constructor(private readonly options: SessionManagerOptions) {
     this.log = options.log ?? (() => undefined);
+    this.createSlots = pLimit(options.concurrentCreates ?? defaultConcurrentCreates);
   }
 
   // ── startup and shutdown ──────────────────────────────────────────────────────────────────
@@ -253,12 +263,14 @@ export class SessionManager {
       session.startKind = 'warm';
       return;
     }
-    await this.options.driver.create({
-      labels,
-      image: this.imageFor(lab),
-      resources: lab.resources,
-      starterFiles: lab.starterFiles,
-    });
+    await this.createSlots(() =>
+      this.options.driver.create({
+        labels,
+        image: this.imageFor(lab),
+        resources: lab.resources,
+        starterFiles: lab.starterFiles,
+      }),
+    );
     session.startKind = 'cold';
   }
 

@@ -12,6 +12,8 @@ const benchmarks: { name: string; run: () => Promise<BenchResult | BenchResult[]
 ];
 
 const isJson = process.argv.includes('--json');
+// With --json, stdout carries the JSON object alone: progress from anything else goes to stderr.
+if (isJson) console.log = console.error;
 const results: BenchResult[] = [];
 
 for (const benchmark of benchmarks) {

@@ -2,14 +2,18 @@
  * The sandbox image, against real Docker: built (or found) by ensureSandboxImage, then checked
  * from inside a hardened container the way the lab runner starts one.
  */
+import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
+import { pack } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   imageInputsHash,
   inputsHashLabel,
+  removeOldSandboxImages,
   sandboxImageLabel,
   sandboxImageLatest,
   sandboxImageRef,
+  sandboxImageRepository,
 } from '@/lab-runner/image/build';
 import {
   ensureImageForTests,
@@ -18,7 +22,32 @@ import {
   imageBuildTimeoutMs,
   removeContainer,
   startHardenedContainer,
+  testContainerLabel,
 } from '@/tests/support/docker';
+
+/** A one-file image, labelled like ours unless `label` is false. */
+async function importTinyImage(docker: Docker, repo: string, tag: string, label = true): Promise<string> {
+  const archive = pack();
+  archive.entry({ name: 'hello.txt' }, 'hello\n');
+  archive.finalize();
+  // tar-stream's streamx stream is not typed as a Node stream; Readable.from bridges it.
+  const response = await docker.importImage(Readable.from(archive), {
+    repo,
+    tag,
+    changes: label ? [`LABEL ${sandboxImageLabel}=lab`] : [],
+  });
+  for await (const chunk of response) void chunk;
+  return (await docker.getImage(`${repo}:${tag}`).inspect()).Id;
+}
+
+async function imageExists(docker: Docker, name: string): Promise<boolean> {
+  try {
+    await docker.getImage(name).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describe('sandbox image', () => {
   let docker: Docker;
@@ -107,5 +136,35 @@ describe('sandbox image', () => {
     expect((await run('tmux -f /etc/tmux.conf start-server \\; show -g history-limit')).stdout).toContain(
       'history-limit 10000',
     );
+  });
+
+  it('removes old sandbox images that nothing uses, and nothing else', async () => {
+    const tag = (name: string) => `test-${name}-${process.pid}`;
+    const unused = await importTinyImage(docker, sandboxImageRepository, tag('unused'));
+    const used = await importTinyImage(docker, sandboxImageRepository, tag('used'));
+    const shared = await importTinyImage(docker, sandboxImageRepository, tag('shared'));
+    await docker.getImage(shared).tag({ repo: 'mlops-academy-test/other', tag: tag('shared') });
+    const unlabelled = await importTinyImage(docker, sandboxImageRepository, tag('unlabelled'), false);
+    const user = await docker.createContainer({
+      Image: `${sandboxImageRepository}:${tag('used')}`,
+      Cmd: ['/nothing'],
+      Labels: { [testContainerLabel]: '1' },
+    });
+    try {
+      const removed = await removeOldSandboxImages(docker, ref);
+      expect(removed).toContain(`${sandboxImageRepository}:${tag('unused')}`);
+      expect(await imageExists(docker, unused)).toBe(false);
+      for (const kept of [used, shared, unlabelled, ref, sandboxImageLatest]) {
+        expect(await imageExists(docker, kept), kept).toBe(true);
+      }
+    } finally {
+      await user.remove({ force: true });
+      for (const id of [unused, used, shared, unlabelled]) {
+        await docker
+          .getImage(id)
+          .remove({ force: true })
+          .catch(() => undefined);
+      }
+    }
   });
 });
