@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { SearchDialog } from './SearchDialog';
 import { ThemeToggle } from './ThemeToggle';
 
 export function SiteHeader() {
@@ -13,7 +14,9 @@ export function SiteHeader() {
         </Link>
         <nav aria-label="Main" className="site-nav">
           <Link href="/learn">Course</Link>
+          <Link href="/learn/glossary">Glossary</Link>
         </nav>
+        <SearchDialog />
         <ThemeToggle />
       </div>
     </header>

@@ -116,6 +116,24 @@ class CappedSink extends Writable {
 
 type HostRecord = { labels: SandboxLabels; resources: SandboxResources };
 
+const resizeAttempts = 50;
+const resizeRetryMs = 20;
+
+/**
+ * Docker refuses to resize an exec whose process has not started yet; on a busy host that takes a
+ * moment. Retry until it lands, so the program starts (or at once redraws) at the browser's size.
+ */
+async function resizeWhenRunning(exec: Docker.Exec, size: { cols: number; rows: number }): Promise<void> {
+  for (let attempt = 0; attempt < resizeAttempts; attempt++) {
+    try {
+      await exec.resize({ h: size.rows, w: size.cols });
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, resizeRetryMs));
+    }
+  }
+}
+
 export type DockerDriverOptions = {
   docker: Docker;
   /** Host folder holding one sub-folder per sandbox (workspace image, mount point, sockets). */
@@ -145,6 +163,16 @@ export class DockerDriver implements SandboxDriver {
       (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm) ?? []).length,
     );
     fs.mkdirSync(this.sandboxesDir, { recursive: true });
+  }
+
+  /** Forgets the sandbox's socket bridges and removes their sockets (their socat died with the container). */
+  private clearBridges(sessionId: string): void {
+    this.bridges.delete(sessionId);
+    const { sockets } = this.paths(sessionId);
+    if (!fs.existsSync(sockets)) return;
+    for (const name of fs.readdirSync(sockets)) {
+      if (name.endsWith('.sock')) fs.rmSync(path.join(sockets, name), { force: true });
+    }
   }
 
   private paths(sessionId: string): WorkspacePaths {
@@ -263,7 +291,7 @@ export class DockerDriver implements SandboxDriver {
 
   async start(sessionId: string): Promise<void> {
     await ensureWorkspaceMounted(this.paths(sessionId));
-    this.bridges.delete(sessionId);
+    this.clearBridges(sessionId);
     try {
       await this.container(sessionId).start();
     } catch (error) {
@@ -274,7 +302,7 @@ export class DockerDriver implements SandboxDriver {
   }
 
   async stop(sessionId: string): Promise<void> {
-    this.bridges.delete(sessionId);
+    this.clearBridges(sessionId);
     try {
       await this.container(sessionId).stop({ t: stopTimeoutSeconds });
     } catch (error) {
@@ -400,7 +428,7 @@ export class DockerDriver implements SandboxDriver {
       throw this.execError(sessionId, error);
     }
     const raw = await exec.start({ hijack: true, stdin: true, Tty: true });
-    await exec.resize({ h: size.rows, w: size.cols }).catch(() => undefined);
+    await resizeWhenRunning(exec, size);
     return {
       stream: raw as Duplex,
       resize: async (cols, rows) => {
@@ -425,6 +453,8 @@ export class DockerDriver implements SandboxDriver {
     const socketPath = path.join(this.paths(sessionId).sockets, `${port}.sock`);
     const running = this.bridges.get(sessionId) ?? new Set<number>();
     if (!running.has(port) || !fs.existsSync(socketPath)) {
+      // A socket left by a previous start would look ready before the new bridge listens.
+      fs.rmSync(socketPath, { force: true });
       const exec = await this.container(sessionId)
         .exec({
           Cmd: [

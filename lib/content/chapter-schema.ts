@@ -14,6 +14,12 @@ export const chapterFrontmatterSchema = z.strictObject({
   minutes: z.number().int().min(1).max(240),
   objectives: z.array(z.string().trim().min(5)).min(1).max(10),
   labs: z.array(kebabId).default([]),
+  /**
+   * The MLOps maturity level (Google's 0–2) this chapter builds towards: the course map groups
+   * chapters by it. 0: a reproducible manual process; 1: automated training pipelines (CT);
+   * 2: CI/CD of the pipelines themselves.
+   */
+  maturityLevel: z.union([z.literal(0), z.literal(1), z.literal(2)]),
 });
 
 export type ChapterFrontmatter = z.infer<typeof chapterFrontmatterSchema>;

@@ -13,6 +13,7 @@ const validFrontmatter = {
   minutes: 12,
   objectives: ['Explain what a test chapter is'],
   labs: ['reproducible-training'],
+  maturityLevel: 0,
 };
 
 function chapterSource(frontmatter: Record<string, unknown>, body = '## Hello\n\nText.\n'): string {
@@ -76,6 +77,7 @@ describe('loadChapters', () => {
     ['a lab id that is not kebab-case', { labs: ['Reproducible Training'] }, 'labs.0', /kebab-case/],
     ['an unknown field (a typo)', { minuts: 5 }, '', /minuts/],
     ['a fractional order', { order: 1.5 }, 'order', /integer|int/i],
+    ['a maturity level outside 0–2', { maturityLevel: 3 }, 'maturityLevel', /invalid|expected/i],
   ])('rejects %s, naming the file and the field', (_label, change, field, message) => {
     const frontmatter: Record<string, unknown> = { ...validFrontmatter, ...change };
     for (const key of Object.keys(frontmatter)) if (frontmatter[key] === undefined) delete frontmatter[key];

@@ -10,6 +10,8 @@ import rehypeSlug from 'rehype-slug';
 import remarkGfm from 'remark-gfm';
 import type { Chapter } from './chapters';
 import { ContentError } from './errors';
+import type { GlossaryTerm } from './glossary';
+import { remarkGlossaryLinks } from './remark-glossary-links';
 import type { Quiz } from './quiz-schema';
 import { rehypeToc, type TocEntry } from './rehype-toc';
 import { remarkFencedComponents } from './remark-fenced-components';
@@ -55,7 +57,10 @@ function errorLine(message: EsbuildMessage): number {
   return message.location?.line ?? 0;
 }
 
-export async function compileChapter(chapter: Pick<Chapter, 'source' | 'file' | 'absolutePath'>) {
+export async function compileChapter(
+  chapter: Pick<Chapter, 'source' | 'file' | 'absolutePath'>,
+  settings: { glossary?: GlossaryTerm[] } = {},
+) {
   const problems: ContentError[] = [];
   const toc: TocEntry[] = [];
   const quizzes: Quiz[] = [];
@@ -76,6 +81,7 @@ export async function compileChapter(chapter: Pick<Chapter, 'source' | 'file' | 
           ...(options.remarkPlugins ?? []),
           remarkGfm,
           [remarkFencedComponents, { file: chapter.file, problems, quizzes, diagrams }],
+          ...(settings.glossary ? [[remarkGlossaryLinks, { terms: settings.glossary }] as const] : []),
         ];
         options.rehypePlugins = [
           ...(options.rehypePlugins ?? []),
@@ -84,7 +90,7 @@ export async function compileChapter(chapter: Pick<Chapter, 'source' | 'file' | 
           [
             rehypeShiki,
             {
-              themes: { light: 'github-light', dark: 'github-dark' },
+              themes: { light: 'github-light-high-contrast', dark: 'github-dark-high-contrast' },
               langs: highlightedLanguages,
               fallbackLanguage: 'text',
               defaultLanguage: 'text',

@@ -1,11 +1,13 @@
 import 'server-only';
 import { loadChapter, loadChapters, type Chapter } from './chapters';
 import { compileChapter, type CompiledChapter } from './compile';
+import { loadGlossary, type GlossaryTerm } from './glossary';
 
 // Content is static in production: read and compile each file once per server process.
 // In development, read every time so edits show on reload.
 const isCaching = process.env.NODE_ENV === 'production';
 let chaptersCache: Chapter[] | undefined;
+let glossaryCache: GlossaryTerm[] | undefined;
 const compiledCache = new Map<string, Promise<CompiledChapter>>();
 
 export function getChapters(): Chapter[] {
@@ -14,11 +16,17 @@ export function getChapters(): Chapter[] {
   return chaptersCache;
 }
 
+export function getGlossary(): GlossaryTerm[] {
+  if (!isCaching) return loadGlossary();
+  glossaryCache ??= loadGlossary();
+  return glossaryCache;
+}
+
 export function getCompiledChapter(slug: string): Promise<CompiledChapter> {
-  if (!isCaching) return compileChapter(loadChapter(slug));
+  if (!isCaching) return compileChapter(loadChapter(slug), { glossary: getGlossary() });
   let compiled = compiledCache.get(slug);
   if (!compiled) {
-    compiled = compileChapter(loadChapter(slug));
+    compiled = compileChapter(loadChapter(slug), { glossary: getGlossary() });
     compiledCache.set(slug, compiled);
   }
   return compiled;

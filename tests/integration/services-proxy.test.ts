@@ -29,23 +29,31 @@ class Echo(BaseHTTPRequestHandler):
 HTTPServer(("127.0.0.1", 8000), Echo).serve_forever()
 `;
 
-beforeAll(async () => {
-  t = await startTestRunner();
-  id = await t.startSession(user);
-  await t.api(`/v1/sessions/${id}/files?path=serve.py`, { method: 'PUT', json: { content: echoServer } });
+async function waitUntilListening(port: number) {
+  for (let i = 0; i < 100; i++) {
+    const probe = await t.api(`/v1/sessions/${id}/exec`, {
+      method: 'POST',
+      json: { cmd: ['python3', '-c', `import socket; socket.create_connection(("127.0.0.1", ${port}), 1)`] },
+    });
+    if (((await probe.json()) as { exitCode: number }).exitCode === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`nothing listens on ${port} in the sandbox`);
+}
+
+async function startEchoServer() {
   await t.api(`/v1/sessions/${id}/exec`, {
     method: 'POST',
     json: { cmd: ['sh', '-c', 'nohup python3 serve.py > /tmp/serve.log 2>&1 &'] },
   });
-  // Wait until it listens.
-  for (let i = 0; i < 50; i++) {
-    const probe = await t.api(`/v1/sessions/${id}/exec`, {
-      method: 'POST',
-      json: { cmd: ['python3', '-c', 'import socket; socket.create_connection(("127.0.0.1", 8000), 1)'] },
-    });
-    if (((await probe.json()) as { exitCode: number }).exitCode === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitUntilListening(8000);
+}
+
+beforeAll(async () => {
+  t = await startTestRunner();
+  id = await t.startSession(user);
+  await t.api(`/v1/sessions/${id}/files?path=serve.py`, { method: 'PUT', json: { content: echoServer } });
+  await startEchoServer();
 }, 600_000);
 
 afterAll(async () => {
@@ -91,10 +99,7 @@ describe('the service proxy', () => {
   it('keeps working after the sandbox is stopped and resumed (the bridge is recreated)', async () => {
     await t.api(`/v1/sessions/${id}/stop`, { method: 'POST' });
     await t.api(`/v1/sessions/${id}/resume`, { method: 'POST' });
-    await t.api(`/v1/sessions/${id}/exec`, {
-      method: 'POST',
-      json: { cmd: ['sh', '-c', 'nohup python3 serve.py > /tmp/serve.log 2>&1 & sleep 0.5'] },
-    });
+    await startEchoServer();
     const response = await t.api(`/v1/sessions/${id}/services/8000/again`);
     expect(((await response.json()) as Echo).path).toBe('/again');
   });
