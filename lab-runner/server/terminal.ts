@@ -20,7 +20,16 @@ import { sessionIdOf, type RunnerAppOptions } from './app';
 import { requireSessionAccess } from './auth';
 import { RunnerError } from './errors';
 
-export const terminalCommand = ['tmux', 'new-session', '-A', '-s', 'main'];
+/**
+ * The learner's shell: tmux, attached to (or creating) the session "main". The TTY is sized before
+ * tmux starts, so the shell sees the browser's size from its first command; Docker 20.10's exec API
+ * cannot size a TTY at creation, and a resize sent after start races with the learner's typing.
+ */
+export function terminalCommand(size: { cols: number; rows: number }): string[] {
+  const rows = Math.trunc(size.rows);
+  const cols = Math.trunc(size.cols);
+  return ['sh', '-c', `stty rows ${rows} cols ${cols} 2>/dev/null; exec tmux new-session -A -s main`];
+}
 const tmuxDetachKeys = '\x02d';
 const highWaterBytes = 512 * 1024;
 const lowWaterBytes = 64 * 1024;
@@ -106,7 +115,7 @@ async function bridge(socket: WebSocket, sessionId: string, options: RunnerAppOp
   await firstResize;
   if (isClosed) return;
   try {
-    tty = await sessions.attachTerminal(sessionId, terminalCommand, size);
+    tty = await sessions.attachTerminal(sessionId, terminalCommand(size), size);
   } catch (error) {
     const message = error instanceof RunnerError ? error.message : 'The terminal could not be opened.';
     socket.close(1011, message.slice(0, 120));
