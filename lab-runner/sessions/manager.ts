@@ -346,40 +346,30 @@ export class SessionManager {
 
   /** Runs a command in a ready sandbox (the grader's entry point). */
   async exec(id: string, request: ExecRequest): Promise<ExecResult> {
-    const session = this.requireReady(id);
-    this.touch(session.id);
-    try {
-      return await this.options.driver.exec(id, request);
-    } catch (error) {
-      throw this.fromDriver(error, session);
-    }
+    this.touch(id);
+    return this.inReadySandbox(id, () => this.options.driver.exec(id, request));
   }
 
   /** Opens an interactive TTY process in a ready sandbox (the terminal). */
-  async attachTerminal(id: string, cmd: string[], size: { cols: number; rows: number }): Promise<TtySession> {
-    const session = this.requireReady(id);
-    try {
-      return await this.options.driver.attachTty(id, cmd, size);
-    } catch (error) {
-      throw this.fromDriver(error, session);
-    }
+  attachTerminal(id: string, cmd: string[], size: { cols: number; rows: number }): Promise<TtySession> {
+    return this.inReadySandbox(id, () => this.options.driver.attachTty(id, cmd, size));
   }
 
   /** The host unix socket reaching `port` inside a ready sandbox. */
-  async serviceSocket(id: string, port: number): Promise<string> {
-    const session = this.requireReady(id);
-    try {
-      return await this.options.driver.serviceSocket(id, port);
-    } catch (error) {
-      throw this.fromDriver(error, session);
-    }
+  serviceSocket(id: string, port: number): Promise<string> {
+    return this.inReadySandbox(id, () => this.options.driver.serviceSocket(id, port));
   }
 
   /** Resource use of a running sandbox (admin views, capacity planning). */
-  async stats(id: string): Promise<SandboxStats> {
+  stats(id: string): Promise<SandboxStats> {
+    return this.inReadySandbox(id, () => this.options.driver.stats(id));
+  }
+
+  /** A driver call on a ready sandbox, with the driver's errors turned into the runner's. */
+  private async inReadySandbox<T>(id: string, call: () => Promise<T>): Promise<T> {
     const session = this.requireReady(id);
     try {
-      return await this.options.driver.stats(id);
+      return await call();
     } catch (error) {
       throw this.fromDriver(error, session);
     }
