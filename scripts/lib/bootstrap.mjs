@@ -21,7 +21,11 @@ export function run(command, args, options = {}) {
 
 const installMarker = path.join(projectRoot, 'node_modules', '.mlops-academy-lock-hash');
 
-export function ensureDependencies() {
+/**
+ * With `{ toStderr: true }`, progress and npm's output go to stderr, so a command whose stdout is
+ * data (`npm run bench -- --json`) stays clean.
+ */
+export function ensureDependencies({ toStderr = false } = {}) {
   const lockfile = path.join(projectRoot, 'package-lock.json');
   const lockHash = createHash('sha256').update(fs.readFileSync(lockfile)).digest('hex');
   const installedHash = fs.existsSync(installMarker) ? fs.readFileSync(installMarker, 'utf8').trim() : '';
@@ -29,8 +33,11 @@ export function ensureDependencies() {
   // `npm install` with the committed lockfile, not `npm ci`: registries that serve only this
   // platform's optional binaries (as mirrors for air-gapped sites often do) make `npm ci` refuse a
   // lockfile that lacks the other platforms' entries.
-  console.log('▸ Installing dependencies (npm install from package-lock.json)…');
-  run('npm', ['install', '--no-audit', '--no-fund'], { env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+  (toStderr ? console.error : console.log)('▸ Installing dependencies (npm install from package-lock.json)…');
+  run('npm', ['install', '--no-audit', '--no-fund'], {
+    env: { ...process.env, CHECKPOINT_DISABLE: '1' },
+    ...(toStderr ? { stdio: ['inherit', process.stderr, 'inherit'] } : {}),
+  });
   fs.writeFileSync(installMarker, `${lockHash}\n`);
 }
 
