@@ -12,6 +12,7 @@ import {
   stopDockerEngineIfStartedBy,
 } from '@/lab-runner/docker-engine';
 import { projectRoot } from '@/lib/config';
+import { runSubcommand } from './lib/cli';
 
 async function up(): Promise<void> {
   const { startedPid } = await ensureDockerEngine();
@@ -36,14 +37,4 @@ async function down(): Promise<void> {
 }
 
 const commands: Record<string, () => Promise<void>> = { up, down };
-const action = commands[process.argv[2] ?? ''];
-if (!action) {
-  console.error(`Usage: tsx scripts/docker-engine.ts <${Object.keys(commands).join('|')}>`);
-  process.exit(2);
-}
-try {
-  await action();
-} catch (error) {
-  console.error(`✗ ${(error as Error).message}`);
-  process.exit(1);
-}
+await runSubcommand('scripts/docker-engine.ts', commands);

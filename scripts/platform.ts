@@ -19,6 +19,7 @@ import { ensureSandboxImage } from '@/lab-runner/image/build';
 import { getConfig, projectRoot } from '@/lib/config';
 import { migrateDatabase } from '@/lib/db/migrate';
 import { hashInputs } from './lib/input-hash';
+import { runSubcommand } from './lib/cli';
 
 const bin = (name: string) => path.join(projectRoot, 'node_modules', '.bin', name);
 
@@ -177,15 +178,4 @@ const commands: Record<string, () => void | Promise<void>> = {
   },
 };
 
-const command = process.argv[2] ?? '';
-const action = commands[command];
-if (!action) {
-  console.error(`Usage: tsx scripts/platform.ts <${Object.keys(commands).join('|')}>`);
-  process.exit(2);
-}
-try {
-  await action();
-} catch (error) {
-  console.error(`✗ ${(error as Error).message}`);
-  process.exit(1);
-}
+await runSubcommand('scripts/platform.ts', commands);

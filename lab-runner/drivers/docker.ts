@@ -361,6 +361,7 @@ export class DockerDriver implements SandboxDriver {
     } catch (error) {
       throw this.execError(sessionId, error);
     }
+    const startedAt = Date.now();
     const stream = await exec.start({ hijack: true, stdin: request.stdin !== undefined });
     const stdout = new CappedSink(request.outputLimitBytes);
     const stderr = new CappedSink(request.outputLimitBytes);
@@ -394,8 +395,12 @@ export class DockerDriver implements SandboxDriver {
       exitCode,
       stdout: stdout.text(),
       stderr: stderr.text(),
-      // 124: `timeout` stopped the command; 137: it had to SIGKILL it after the grace period.
-      timedOut: isAbandoned || exitCode === 124 || (exitCode === 137 && request.cmd[0] !== 'kill'),
+      // 124: `timeout` stopped the command. 137 is a SIGKILL: `timeout` after its grace period, but
+      // also the kernel's OOM killer, so it counts as a timeout only once the time limit has passed.
+      timedOut:
+        isAbandoned ||
+        exitCode === 124 ||
+        (exitCode === 137 && Date.now() - startedAt >= timeoutSeconds * 1000),
       truncated: stdout.isTruncated || stderr.isTruncated,
     };
   }
