@@ -18,6 +18,8 @@ export default defineConfig({
           include: [
             'lib/**/*.test.ts',
             'lab-runner/**/*.test.ts',
+            'components/**/*.test.ts',
+            'scripts/**/*.test.ts',
             'tests/content/**/*.test.ts',
             'tests/bench/**/*.test.ts',
           ],

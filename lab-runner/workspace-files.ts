@@ -9,6 +9,7 @@ import { errorStatus, RunnerError, type ErrorCode } from './server/errors';
 import type { SessionManager } from './sessions/manager';
 
 export const maxEditableFileBytes = 1024 * 1024;
+export const maxTreeEntries = 2000;
 const fileopsTimeoutMs = 10_000;
 const fileopsScript = fs.readFileSync(
   path.join(import.meta.dirname, 'sandbox-scripts', 'fileops.py'),
@@ -90,6 +91,15 @@ export class WorkspaceFiles {
   /** A folder's entries, or a text file's content. */
   read(sessionId: string, relativePath: string) {
     return this.run(sessionId, { op: 'read', path: relativePath });
+  }
+
+  /**
+   * Every entry of the workspace as a flat list of paths (folders first, by name), at most
+   * `maxTreeEntries`. Tool folders (.git, __pycache__, node_modules, .venv…) are listed with
+   * `skipped: true` but not descended into.
+   */
+  tree(sessionId: string) {
+    return this.run(sessionId, { op: 'tree', maxEntries: maxTreeEntries });
   }
 
   write(sessionId: string, relativePath: string, content: Buffer) {

@@ -195,6 +195,39 @@ def delete(rel):
     reply({"ok": True, "path": rel})
 
 
+# Folders listed in the tree but not descended into: tools' caches and environments.
+TREE_SKIP = {".git", "__pycache__", "node_modules", ".venv", "venv", ".ipynb_checkpoints", ".pytest_cache", ".dvc"}
+
+
+def tree(max_entries):
+    """Every entry under the workspace (folders before files, by name), without following links."""
+    entries = []
+    truncated = False
+
+    def walk(directory, prefix):
+        nonlocal truncated
+        try:
+            names = os.listdir(os.fsencode(directory))
+        except OSError:
+            return
+        items = [entry(os.fsencode(directory), name) for name in names]
+        items.sort(key=lambda i: (i["type"] != "directory", i["name"].lower()))
+        for item in items:
+            if len(entries) >= max_entries:
+                truncated = True
+                return
+            rel = f"{prefix}{item['name']}"
+            record = {"path": rel, "type": item["type"], "size": item["size"], "modifiedMs": item["modifiedMs"]}
+            if item["type"] == "directory" and item["name"] in TREE_SKIP:
+                record["skipped"] = True
+            entries.append(record)
+            if item["type"] == "directory" and not record.get("skipped") and not item.get("unreadableName"):
+                walk(os.path.join(directory, item["name"]), rel + "/")
+
+    walk(ROOT, "")
+    reply({"ok": True, "entries": entries, "truncated": truncated})
+
+
 def main():
     request = json.loads(sys.argv[1])
     op, rel = request["op"], request.get("path", "")
@@ -209,6 +242,8 @@ def main():
         move(rel, request["to"])
     elif op == "delete":
         delete(rel)
+    elif op == "tree":
+        tree(int(request.get("maxEntries", 2000)))
     fail("BAD_REQUEST", f"unknown operation {op}")
 
 

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { sessionStates } from '../sessions/state';
 import type { SessionManager } from '../sessions/manager';
 import { maxEditableFileBytes, parseWorkspacePath, WorkspaceFiles } from '../workspace-files';
-import { labIdSchema } from '../labs';
+import { labIdSchema, type LabCatalog } from '../labs';
+import { gradeStep } from '../grading/grader';
 import { requireServer, requireSessionAccess } from './auth';
 import { RunnerError } from './errors';
 import type { RunnerMetrics } from './metrics';
@@ -19,6 +20,7 @@ import { runWithFilesScript } from './exec-files';
 
 export type RunnerAppOptions = {
   sessions: SessionManager;
+  labs: LabCatalog;
   metrics: RunnerMetrics;
   secret: string;
   allowedOrigins: string[];
@@ -58,6 +60,7 @@ const writeBody = z.union([
   z.strictObject({ type: z.literal('directory') }),
 ]);
 const moveBody = z.strictObject({ from: z.string(), to: z.string() });
+const checkBody = z.strictObject({ stepId: z.string().min(1).max(64) });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value ?? {});
@@ -168,11 +171,28 @@ export async function buildRunnerApp(options: RunnerAppOptions): Promise<Fastify
     });
   });
 
+  // Grades one step: its runs as the learner, then its check as the grader (grading/grader.ts).
+  app.post('/v1/sessions/:id/checks', async (request) => {
+    requireServer(request, secret);
+    const id = sessionIdOf(request);
+    const { stepId } = parse(checkBody, request.body, 'request body');
+    const result = await gradeStep({ sessions, labs: options.labs }, id, stepId);
+    options.metrics.checks.inc({ status: result.status });
+    options.metrics.checkSeconds.observe(result.durationMs / 1000);
+    return result;
+  });
+
   // ── files (server, or the session's own browser token) ───────────────────────────────────
   app.get('/v1/sessions/:id/files', async (request) => {
     const id = sessionIdOf(request);
     requireSessionAccess(request, secret, sessions, id);
     return files.read(id, parseWorkspacePath((request.query as { path?: unknown }).path));
+  });
+
+  app.get('/v1/sessions/:id/files/tree', async (request) => {
+    const id = sessionIdOf(request);
+    requireSessionAccess(request, secret, sessions, id);
+    return files.tree(id);
   });
 
   app.put('/v1/sessions/:id/files', async (request) => {

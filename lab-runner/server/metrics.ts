@@ -1,5 +1,5 @@
 /** Prometheus metrics of one runner instance (its own registry, so tests can run several). */
-import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type RunnerMetrics = ReturnType<typeof createRunnerMetrics>;
 
@@ -24,6 +24,18 @@ export function createRunnerMetrics() {
       help: 'Time from "start lab" to a working shell, by start kind (warm pool or cold).',
       labelNames: ['kind'],
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry],
+    }),
+    checks: new Counter({
+      name: 'mlops_academy_checks_total',
+      help: 'Step checks run, by result status (pass, fail, error).',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
+    checkSeconds: new Histogram({
+      name: 'mlops_academy_check_seconds',
+      help: 'Time to grade a step: its runs plus its check.',
+      buckets: [0.25, 0.5, 1, 1.5, 2, 5, 10, 30, 60],
       registers: [registry],
     }),
   };

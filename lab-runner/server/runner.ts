@@ -13,6 +13,7 @@ import { NonceRegistry } from './tokens';
 export type Runner = {
   app: FastifyInstance;
   sessions: SessionManager;
+  labs: LabCatalog;
   /** Stops serving and background work; sandboxes keep running for the next runner to adopt. */
   close(): Promise<void>;
 };
@@ -24,9 +25,10 @@ export async function createRunner(
   log: (message: string) => void = () => undefined,
 ): Promise<Runner> {
   const metrics = createRunnerMetrics();
+  const labs = new LabCatalog(config.labsDir);
   const sessions = new SessionManager({
     driver: new DockerDriver({ docker, sandboxesDir: path.join(config.dataDir, 'sandboxes') }),
-    labs: new LabCatalog(config.labsDir),
+    labs,
     metrics,
     defaultImage,
     imageOverride: config.sandboxImage,
@@ -40,6 +42,7 @@ export async function createRunner(
   await sessions.start();
   const app = await buildRunnerApp({
     sessions,
+    labs,
     metrics,
     secret: config.secret,
     allowedOrigins: config.allowedOrigins,
@@ -48,6 +51,7 @@ export async function createRunner(
   return {
     app,
     sessions,
+    labs,
     close: async () => {
       await app.close();
       await sessions.close();

@@ -75,6 +75,32 @@ describe('the file API', () => {
     await expectError(await t.api(filesUrl('src')), 404, 'FILE_NOT_FOUND');
   });
 
+  it('lists the whole workspace as a tree, without descending into tool folders', async () => {
+    await shell('mkdir -p .git/objects pkg/__pycache__ pkg/sub && touch pkg/sub/a.py pkg/__pycache__/x.pyc .git/HEAD');
+    try {
+      const response = await t.api(`/v1/sessions/${id}/files/tree`, asLearner());
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as {
+        entries: { path: string; type: string; skipped?: boolean; modifiedMs: number }[];
+        truncated: boolean;
+      };
+      expect(body.truncated).toBe(false);
+      expect(body.entries.map((e) => (e.skipped ? `${e.path} (skipped)` : e.path))).toEqual([
+        '.git (skipped)',
+        'data',
+        'data/sample.csv',
+        'pkg',
+        'pkg/__pycache__ (skipped)',
+        'pkg/sub',
+        'pkg/sub/a.py',
+        'train.py',
+      ]);
+      expect(body.entries.every((e) => e.modifiedMs > 0)).toBe(true);
+    } finally {
+      await shell('rm -rf .git pkg');
+    }
+  });
+
   it('is reachable from the browser with the session token', async () => {
     const response = await t.api(filesUrl('train.py'), asLearner());
     expect(response.status).toBe(200);

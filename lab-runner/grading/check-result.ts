@@ -1,0 +1,102 @@
+/**
+ * Turns what a check printed into a result. The contract (docs/authoring-labs.md): one JSON object
+ * on stdout, `{"status": "pass"|"fail"|"error", "message", "details": [{name, status, message}]}`.
+ * Anything else (no output, garbage, a crash, a timeout) is an `error` result whose message is for
+ * the learner; what went wrong inside the check stays in `diagnostics`, for logs and the lab
+ * self-test, because a traceback would show the check's source.
+ */
+import { z } from 'zod';
+import type { ExecResult } from '../drivers/driver';
+
+export const checkStatuses = ['pass', 'fail', 'error'] as const;
+export type CheckStatus = (typeof checkStatuses)[number];
+
+const text = (max: number) =>
+  z
+    .string()
+    .transform((value) => value.trim())
+    .pipe(z.string().min(1))
+    .transform((value) => (value.length > max ? `${value.slice(0, max - 1)}…` : value));
+
+const detailSchema = z.object({
+  name: text(200),
+  status: z.enum(checkStatuses),
+  message: text(1000).optional(),
+});
+
+const outputSchema = z.object({
+  status: z.enum(checkStatuses),
+  message: text(1000),
+  details: z.array(detailSchema).max(50).default([]),
+});
+
+export type CheckDetail = z.infer<typeof detailSchema>;
+export type CheckResult = {
+  status: CheckStatus;
+  message: string;
+  details: CheckDetail[];
+  /** For logs and authors only, never shown to learners: why a check gave `error`. */
+  diagnostics?: string;
+};
+
+const labProblem = 'That is a problem with the lab, not with your work: try again, and tell your instructor if it keeps happening.';
+
+function tail(value: string, lines = 12): string {
+  return value.trim().split('\n').slice(-lines).join('\n');
+}
+
+function diagnosticsOf(exec: ExecResult, why: string): string {
+  const parts = [why];
+  if (exec.stdout.trim()) parts.push(`stdout:\n${tail(exec.stdout)}`);
+  if (exec.stderr.trim()) parts.push(`stderr:\n${tail(exec.stderr)}`);
+  return parts.join('\n');
+}
+
+/** The JSON object the check printed: the whole of stdout, or else its last non-empty line. */
+function findOutput(stdout: string): unknown {
+  const whole = stdout.trim();
+  if (!whole) return undefined;
+  const candidates = [whole, whole.split('\n').pop()?.trim() ?? ''];
+  for (const candidate of candidates) {
+    if (!candidate.startsWith('{')) continue;
+    try {
+      return JSON.parse(candidate) as unknown;
+    } catch {
+      // try the next candidate
+    }
+  }
+  return undefined;
+}
+
+export function parseCheckOutput(exec: ExecResult, limits: { timeoutSeconds: number }): CheckResult {
+  if (exec.timedOut) {
+    return {
+      status: 'error',
+      message: `The check did not finish within ${limits.timeoutSeconds} seconds and was stopped. If your code runs for a long time, make it faster, then check again.`,
+      details: [],
+      diagnostics: diagnosticsOf(exec, `timed out after ${limits.timeoutSeconds} s`),
+    };
+  }
+  if (exec.truncated) {
+    return {
+      status: 'error',
+      message: `The check printed far more than a result. ${labProblem}`,
+      details: [],
+      diagnostics: diagnosticsOf(exec, 'output truncated'),
+    };
+  }
+  const parsed = outputSchema.safeParse(findOutput(exec.stdout));
+  if (parsed.success) return { ...parsed.data };
+  const why =
+    exec.exitCode !== 0
+      ? `the check exited with status ${exec.exitCode} without printing a result`
+      : exec.stdout.trim()
+        ? 'the check printed something that is not a result object'
+        : 'the check printed nothing';
+  return {
+    status: 'error',
+    message: `The check could not finish (${why}). ${labProblem}`,
+    details: [],
+    diagnostics: diagnosticsOf(exec, why),
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * Grades one step of a learner's lab in their sandbox:
+ *   1. the step's `runs`, as the learner, each in a fresh copy of the workspace
+ *      (sandbox-scripts/learner_runs.py);
+ *   2. the check, as the grader, with the lab's checks/ folder, academy_check.py and runs.json in a
+ *      private folder that is removed afterwards (sandbox-scripts/run_with_files.py);
+ *   3. its stdout, read as a result (check-result.ts).
+ * Learner code never runs as the grader, so it can neither read a check nor forge its result.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Lab } from '../../lib/labs/loader';
+import type { LabCatalog } from '../labs';
+import { runWithFilesScript } from '../server/exec-files';
+import { RunnerError } from '../server/errors';
+import type { SessionManager } from '../sessions/manager';
+import { parseCheckOutput, type CheckResult } from './check-result';
+
+export type { CheckDetail } from './check-result';
+
+const scriptsDir = path.join(import.meta.dirname, '..', 'sandbox-scripts');
+const learnerRunsScript = fs.readFileSync(path.join(scriptsDir, 'learner_runs.py'), 'utf8');
+/** The helper every Python check may import (`from academy_check import Check`). */
+const checkHelperPath = path.join(scriptsDir, 'academy_check.py');
+
+export const workspaceDir = '/home/learner/work';
+const runOutputBytes = 64 * 1024;
+/** Slack on top of the step's own limits for copying, starting Python and cleaning up. */
+const overheadMs = 15_000;
+
+export type Run = {
+  command: string;
+  dir: string;
+  exitCode: number | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+  startedAtMs: number;
+  durationMs: number;
+  error?: string;
+};
+
+export type GradeResult = CheckResult & { stepId: string; durationMs: number };
+
+type Deps = { sessions: SessionManager; labs: LabCatalog };
+
+function interpreterFor(checkPath: string): string {
+  return checkPath.endsWith('.sh') ? 'bash' : 'python3';
+}
+
+export function findStep(lab: Lab, stepId: string) {
+  const step = lab.steps.find((s) => s.id === stepId);
+  if (!step) throw new RunnerError('STEP_NOT_FOUND', `Lab "${lab.id}" has no step "${stepId}".`);
+  return step;
+}
+
+async function learnerRuns(deps: Deps, sessionId: string, commands: string[], timeoutSeconds: number) {
+  const exec = await deps.sessions.exec(sessionId, {
+    cmd: ['python3', '-c', learnerRunsScript],
+    user: 'learner',
+    workingDir: workspaceDir,
+    timeoutMs: commands.length * (timeoutSeconds * 1000 + 5_000) + overheadMs,
+    stdin: Buffer.from(JSON.stringify({ runs: commands, timeoutSeconds, outputBytes: runOutputBytes })),
+    outputLimitBytes: (commands.length * 2 + 1) * runOutputBytes * 2,
+  });
+  try {
+    return JSON.parse(exec.stdout) as Run[];
+  } catch {
+    const why = exec.timedOut ? 'timed out' : `exited with ${exec.exitCode}`;
+    return new Error(`the runs ${why}: ${exec.stderr.trim().split('\n').slice(-5).join('\n')}`);
+  }
+}
+
+/** Runs the check of `stepId` in the session's sandbox and reads its result. */
+export async function gradeStep(deps: Deps, sessionId: string, stepId: string): Promise<GradeResult> {
+  const started = Date.now();
+  const session = deps.sessions.requireReady(sessionId);
+  const lab = deps.labs.lab(session.labId);
+  const step = findStep(lab, stepId);
+  const finish = (result: CheckResult): GradeResult => ({ ...result, stepId, durationMs: Date.now() - started });
+
+  let runs: Run[] = [];
+  if (step.runs.length > 0) {
+    const outcome = await learnerRuns(deps, sessionId, step.runs, step.timeoutSeconds);
+    if (outcome instanceof Error) {
+      return finish({
+        status: 'error',
+        message:
+          'Your code could not be run for the check (did something stop it, or fill /tmp?). Try again.',
+        details: [],
+        diagnostics: outcome.message,
+      });
+    }
+    runs = outcome;
+  }
+
+  const files: Record<string, string> = {};
+  for (const file of deps.labs.files(lab, 'checks')) files[file.path] = file.content.toString('utf8');
+  if (fs.existsSync(checkHelperPath)) files['academy_check.py'] = fs.readFileSync(checkHelperPath, 'utf8');
+  files['runs.json'] = JSON.stringify(runs);
+  const checkPath = step.check.slice('checks/'.length);
+
+  const exec = await deps.sessions.exec(sessionId, {
+    cmd: ['python3', '-c', runWithFilesScript],
+    user: 'grader',
+    timeoutMs: step.timeoutSeconds * 1000,
+    env: { ACADEMY_WORKSPACE: workspaceDir },
+    stdin: Buffer.from(JSON.stringify({ files, cmd: [interpreterFor(checkPath), checkPath] })),
+    outputLimitBytes: 256 * 1024,
+  });
+  return finish(parseCheckOutput(exec, { timeoutSeconds: step.timeoutSeconds }));
+}

@@ -1,0 +1,78 @@
+/**
+ * The lab format: `labs/<id>/lab.yaml`, validated strictly (an unknown or misspelt field fails).
+ * Both the web app and the lab runner read labs through this schema and `loader.ts`.
+ */
+import { z } from 'zod';
+
+const kebabCase = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+export const labIdSchema = z.string().max(64).regex(kebabCase, 'must be a kebab-case lab id');
+
+/** labkit services a lab may ask for. They arrive with the labkit issues; none is built yet. */
+export const availableServices: readonly string[] = [];
+
+export const resourcesSchema = z.strictObject({
+  cpus: z.number().positive().max(8).optional(),
+  memoryMb: z.number().int().min(128).max(16_384).optional(),
+  diskMb: z.number().int().min(16).max(16_384).optional(),
+  pids: z.number().int().min(32).max(4096).optional(),
+  tmpMb: z.number().int().min(8).max(4096).optional(),
+});
+
+/** A relative path inside the lab folder, under `folder/`, optionally with one of `extensions`. */
+function labPath(folder: string, extensions?: string[]) {
+  return z
+    .string()
+    .max(256)
+    .refine((value) => value.startsWith(`${folder}/`) && value.length > folder.length + 1, {
+      message: `must be a path under ${folder}/`,
+    })
+    .refine((value) => !value.split('/').some((part) => part === '..' || part === '.' || part === ''), {
+      message: 'must not contain "..", "." or empty parts',
+    })
+    .refine((value) => !extensions || extensions.some((extension) => value.endsWith(extension)), {
+      message: `must end with ${extensions?.join(' or ')}`,
+    });
+}
+
+export const stepSchema = z.strictObject({
+  id: z.string().max(64).regex(kebabCase, 'must be a kebab-case step id'),
+  title: z.string().trim().min(1).max(120),
+  /** The step's text, MDX, compiled like a chapter. */
+  body: labPath('steps', ['.mdx']),
+  /** Run by the grader inside the sandbox: `.py` with python3, `.sh` with bash. */
+  check: labPath('checks', ['.py', '.sh']),
+  /**
+   * Commands run as the learner before the check, each with `bash -c` in a fresh copy of the
+   * workspace (`/tmp/academy-runs/<n>`); the check reads their results from `runs.json`.
+   */
+  runs: z.array(z.string().trim().min(1).max(2000)).max(5).default([]),
+  /** Limit for each run and for the check itself. */
+  timeoutSeconds: z.number().int().min(1).max(600).default(60),
+  hints: z.array(z.string().trim().min(1).max(1000)).max(5).default([]),
+  /** Files that solve this step, copied over the workspace (same relative paths). */
+  solution: labPath('solution'),
+});
+
+export const labSchema = z.strictObject({
+  id: labIdSchema,
+  title: z.string().trim().min(1).max(120),
+  summary: z.string().trim().min(1).max(300),
+  /** The chapter the lab belongs to, by its file name without `.mdx`: `01-mlops-fundamentals`. */
+  chapter: z.string().regex(/^\d{2}-[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a chapter slug such as 01-mlops-fundamentals'),
+  minutes: z.number().int().min(1).max(600),
+  image: z.string().min(1).max(200).optional(),
+  services: z.array(z.string().min(1).max(64)).max(8).default([]),
+  resources: resourcesSchema.default({}),
+  timeLimitMinutes: z
+    .number()
+    .positive()
+    .max(24 * 60)
+    .optional(),
+  /** Workspace files the editor opens the first time. */
+  open: z.array(z.string().min(1).max(256)).max(10).default([]),
+  steps: z.array(stepSchema).min(1, 'a lab needs at least one step'),
+});
+
+export type LabDefinition = z.infer<typeof labSchema>;
+export type LabStepDefinition = z.infer<typeof stepSchema>;

@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { tempDirsForEachTest } from '@/tests/support/temp-dir';
+import { ContentError } from '../content/errors';
+import { listLabIds, loadLab, validateLabs } from './loader';
+
+const newDir = tempDirsForEachTest('academy-labs-');
+
+const validLab = () => ({
+  id: 'demo-lab',
+  title: 'Demo lab',
+  summary: 'A lab for the loader tests.',
+  chapter: '01-intro',
+  minutes: 20,
+  open: ['train.py'],
+  steps: [
+    {
+      id: 'first-step',
+      title: 'First step',
+      body: 'steps/01.mdx',
+      check: 'checks/first.py',
+      runs: ['python3 train.py'],
+      hints: ['Look at train.py.'],
+      solution: 'solution/01',
+    },
+  ],
+});
+
+/** A project with content/chapters/01-intro.mdx and labs/demo-lab/ built from `lab` and `files`. */
+function project(lab: unknown, options: { omit?: string[]; yamlText?: string } = {}) {
+  const root = newDir();
+  const files: Record<string, string> = {
+    'content/chapters/01-intro.mdx': '---\ntitle: x\n---\n',
+    'labs/demo-lab/steps/01.mdx': 'Do the thing.\n',
+    'labs/demo-lab/checks/first.py': 'print("{}")\n',
+    'labs/demo-lab/workspace/train.py': 'print(1)\n',
+    'labs/demo-lab/solution/01/train.py': 'print(2)\n',
+    'labs/demo-lab/lab.yaml': options.yamlText ?? stringify(lab),
+  };
+  for (const [file, content] of Object.entries(files)) {
+    if (options.omit?.some((omitted) => file.startsWith(omitted))) continue;
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), content);
+  }
+  return {
+    root,
+    load: () =>
+      loadLab('demo-lab', {
+        labsDir: path.join(root, 'labs'),
+        chaptersDir: path.join(root, 'content', 'chapters'),
+        root,
+      }),
+  };
+}
+
+function expectProblem(load: () => unknown, message: string | RegExp) {
+  let thrown: unknown;
+  try {
+    load();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(ContentError);
+  expect((thrown as Error).message).toMatch(message);
+}
+
+type Lab = ReturnType<typeof validLab>;
+const withStep = (change: Partial<Lab['steps'][number]>): Lab => {
+  const lab = validLab();
+  lab.steps[0] = { ...lab.steps[0]!, ...change };
+  return lab;
+};
+
+describe('loadLab', () => {
+  it('loads a valid lab with defaults filled in', () => {
+    const { load, root } = project(validLab());
+    const lab = load();
+    expect(lab).toMatchObject({ id: 'demo-lab', services: [], resources: {}, dir: path.join(root, 'labs', 'demo-lab') });
+    expect(lab.steps[0]).toMatchObject({ timeoutSeconds: 60, runs: ['python3 train.py'] });
+  });
+
+  it('names the file for broken YAML', () => {
+    expectProblem(project(null, { yamlText: 'id: [unclosed\n' }).load, /^labs\/demo-lab\/lab\.yaml: is not valid YAML/);
+  });
+
+  it('names the field for each kind of schema problem', () => {
+    const cases: [unknown, RegExp][] = [
+      [{ ...validLab(), title: undefined }, /field "title"/],
+      [{ ...validLab(), colour: 'red' }, /Unrecognized key.*colour/],
+      [{ ...validLab(), id: 'Demo Lab' }, /field "id": must be a kebab-case lab id/],
+      [{ ...validLab(), minutes: -5 }, /field "minutes"/],
+      [{ ...validLab(), chapter: 'intro' }, /field "chapter": must be a chapter slug/],
+      [{ ...validLab(), steps: [] }, /field "steps": a lab needs at least one step/],
+      [{ ...validLab(), resources: { memoryMb: 10 } }, /field "resources\.memoryMb"/],
+      [withStep({ check: 'checks/first.rb' }), /field "steps\.0\.check": must end with \.py or \.sh/],
+      [withStep({ check: 'first.py' }), /field "steps\.0\.check": must be a path under checks\//],
+      [withStep({ check: 'checks/../../etc/passwd.py' }), /field "steps\.0\.check": must not contain "\.\."/],
+      [withStep({ body: 'steps/01.md' }), /field "steps\.0\.body": must end with \.mdx/],
+      [withStep({ id: 'First' }), /field "steps\.0\.id": must be a kebab-case step id/],
+      [withStep({ hints: ['1', '2', '3', '4', '5', '6'] }), /field "steps\.0\.hints"/],
+      [withStep({ solution: undefined as unknown as string }), /field "steps\.0\.solution"/],
+    ];
+    for (const [lab, message] of cases) expectProblem(project(lab).load, message);
+  });
+
+  it('checks what the lab points at exists', () => {
+    expectProblem(project({ ...validLab(), id: 'other-lab' }).load, /field "id": is "other-lab" but the folder is labs\/demo-lab/);
+    expectProblem(project({ ...validLab(), chapter: '02-missing' }).load, /field "chapter": there is no chapter "02-missing"/);
+    expectProblem(project({ ...validLab(), services: ['tracking'] }).load, /field "services\.0": "tracking" is not a labkit service/);
+    expectProblem(project({ ...validLab(), open: ['nope.py'] }).load, /field "open\.0": workspace\/nope\.py does not exist/);
+    expectProblem(project(validLab(), { omit: ['labs/demo-lab/steps'] }).load, /field "steps\.0\.body": steps\/01\.mdx does not exist/);
+    expectProblem(project(validLab(), { omit: ['labs/demo-lab/checks'] }).load, /field "steps\.0\.check": checks\/first\.py does not exist/);
+    expectProblem(project(validLab(), { omit: ['labs/demo-lab/solution'] }).load, /field "steps\.0\.solution": solution\/01\/ does not exist or holds no files/);
+    expectProblem(project(validLab(), { omit: ['labs/demo-lab/workspace'] }).load, /no workspace\/ folder/);
+    const twice = validLab();
+    twice.steps.push({ ...twice.steps[0]! });
+    expectProblem(project(twice).load, /field "steps\.1\.id": "first-step" is used by two steps/);
+  });
+});
+
+describe('validateLabs', () => {
+  it('lists every lab folder and collects one problem per broken lab', () => {
+    const { root } = project(validLab());
+    fs.mkdirSync(path.join(root, 'labs', 'broken-lab'));
+    fs.writeFileSync(path.join(root, 'labs', 'broken-lab', 'lab.yaml'), 'id: broken-lab\n');
+    fs.mkdirSync(path.join(root, 'labs', 'not-a-lab'));
+    const labsDir = path.join(root, 'labs');
+    expect(listLabIds(labsDir)).toEqual(['broken-lab', 'demo-lab']);
+    const { labs, problems } = validateLabs({ labsDir, chaptersDir: path.join(root, 'content', 'chapters'), root });
+    expect(labs.map((lab) => lab.id)).toEqual(['demo-lab']);
+    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/^labs\/broken-lab\/lab\.yaml: field "title"/)]);
+  });
+});
