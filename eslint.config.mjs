@@ -12,6 +12,7 @@ const config = [
       'data/**',
       '.cache/**',
       'next-env.d.ts',
+      'public/monaco/**',
     ],
   },
   ...nextCoreWebVitals,

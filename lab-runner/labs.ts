@@ -31,7 +31,8 @@ export class LabCatalog {
     if (!labIdSchema.safeParse(labId).success) {
       throw new RunnerError('BAD_REQUEST', `"${labId}" is not a lab id (lowercase words joined by dashes).`);
     }
-    if (!labExists(labId, this.labsDir)) throw new RunnerError('LAB_NOT_FOUND', `There is no lab "${labId}".`);
+    if (!labExists(labId, this.labsDir))
+      throw new RunnerError('LAB_NOT_FOUND', `There is no lab "${labId}".`);
     try {
       return loadLab(labId, { labsDir: this.labsDir, root: path.dirname(this.labsDir) });
     } catch (error) {

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from './config';
@@ -16,6 +18,23 @@ describe('parseConfig', () => {
     expect(parseConfig({ DATABASE_URL: 'file:./other.db?mode=rwc' }).databasePath).toBe(
       path.join(process.cwd(), 'other.db'),
     );
+  });
+
+  it('reaches the runner at RUNNER_URL with RUNNER_SECRET, or the secret file in RUNNER_DATA_DIR', () => {
+    const given = parseConfig({
+      RUNNER_URL: 'http://runner:4000/',
+      RUNNER_SECRET: 'a-secret-of-enough-length',
+    });
+    expect(given.runnerUrl).toBe('http://runner:4000');
+    expect(given.runnerSecret()).toBe('a-secret-of-enough-length');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'academy-config-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'runner-secret'), 'from-the-runner-file-0123\n');
+      expect(parseConfig({ RUNNER_DATA_DIR: dir }).runnerSecret()).toBe('from-the-runner-file-0123');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(() => parseConfig({ RUNNER_URL: 'ftp://x' })).toThrowError(/RUNNER_URL/);
   });
 
   it('names the variable that is wrong', () => {

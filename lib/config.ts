@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { secretFromFile } from '@/lab-runner/config';
 
 /** Every command (npm scripts, Next.js, the tests) runs from the project root. */
 export const projectRoot = process.cwd();
@@ -17,6 +18,11 @@ const environmentSchema = z.object({
     .string()
     .regex(/^file:.+/, 'must be a SQLite file URL such as file:./data/academy.db')
     .default('file:./data/academy.db'),
+  RUNNER_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .default('http://127.0.0.1:4000'),
+  RUNNER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  RUNNER_DATA_DIR: z.string().min(1).default('data/runner'),
 });
 
 export type AppConfig = {
@@ -26,6 +32,10 @@ export type AppConfig = {
   databaseUrl: string;
   /** Absolute path of the SQLite file; relative URLs are resolved against the project root. */
   databasePath: string;
+  /** Where the web app reaches the lab runner (server-to-server, and its proxy for browsers). */
+  runnerUrl: string;
+  /** RUNNER_SECRET, or else the secret file the runner keeps in RUNNER_DATA_DIR (same host). */
+  runnerSecret: () => string;
 };
 
 export class ConfigError extends Error {
@@ -38,12 +48,16 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid environment: ${problems.join('; ')}`);
   }
-  const { PORT, HOST, DATABASE_URL } = result.data;
+  const { PORT, HOST, DATABASE_URL, RUNNER_URL, RUNNER_SECRET, RUNNER_DATA_DIR } = result.data;
+  let secret = RUNNER_SECRET;
   return {
     port: PORT,
     host: HOST,
     databaseUrl: DATABASE_URL,
     databasePath: databasePathFromUrl(DATABASE_URL),
+    runnerUrl: RUNNER_URL.replace(/\/+$/, ''),
+    runnerSecret: () =>
+      (secret ??= secretFromFile(path.resolve(/*turbopackIgnore: true*/ projectRoot, RUNNER_DATA_DIR))),
   };
 }
 

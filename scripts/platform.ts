@@ -1,15 +1,16 @@
 /**
  * Prepares and runs the platform. Subcommands:
- *   generate  Prisma client from prisma/schema.prisma (offline: no schema-engine download)
+ *   generate  Prisma client from prisma/schema.prisma (offline: no schema-engine download) and
+ *             Monaco's files in public/monaco (served from our origin, never a CDN)
  *   build     generate + `next build`, skipped when no input changed since the last build
  *   migrate   apply prisma/migrations to DATABASE_URL
- *   serve     migrate + `next start` (expects a build)
+ *   serve     migrate + the web app (scripts/web-server.ts: Next.js + the /runner proxy; expects a build)
  *   docker    make sure the Docker engine runs (installs and starts it when missing, as root)
  *   image     docker + build the sandbox image when its inputs changed
  *   runner    docker + image + the lab runner (what `npm run runner` runs)
  *   start     build + migrate + image, then the web app and the lab runner side by side
  *             (what `npm start` runs); if either stops, both stop
- *   dev       generate + migrate + `next dev`
+ *   dev       generate + migrate + image, then the web app in development mode and the lab runner
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,6 +21,7 @@ import { getConfig, projectRoot } from '@/lib/config';
 import { migrateDatabase } from '@/lib/db/migrate';
 import { hashInputs } from './lib/input-hash';
 import { runSubcommand } from './lib/cli';
+import { ensureMonacoAssets } from './lib/monaco-assets';
 
 const bin = (name: string) => path.join(projectRoot, 'node_modules', '.bin', name);
 
@@ -53,7 +55,9 @@ function prismaEnvironment(): Environment {
   return { PRISMA_SCHEMA_ENGINE_BINARY: stub, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' };
 }
 
+/** Generated inputs of the build: the Prisma client, and Monaco copied to public/ (self-hosted). */
 function generate(): void {
+  if (ensureMonacoAssets(projectRoot).copied) console.log('▸ Copied the Monaco editor to public/monaco.');
   const output = path.join(projectRoot, 'lib', 'generated', 'prisma');
   const marker = path.join(output, '.input-hash');
   const hash = hashInputs(['prisma/schema.prisma', 'package-lock.json']);
@@ -117,9 +121,12 @@ function child(command: string, args: string[], env: Environment = {}): ChildPro
   });
 }
 
-function nextArgs(mode: 'start' | 'dev'): string[] {
-  const { port, host } = getConfig();
-  return [mode, '--port', String(port), '--hostname', host];
+const webServerEntry = path.join(projectRoot, 'scripts', 'web-server.ts');
+
+/** The web app: Next.js with the `/runner` proxy (scripts/web-server.ts). */
+function webServer(mode: 'production' | 'development'): ChildProcess {
+  const args = ['--import', 'tsx', webServerEntry, ...(mode === 'development' ? ['--dev'] : [])];
+  return child(process.execPath, args, { NODE_ENV: mode });
 }
 
 /** Runs the children until one exits or a signal arrives, then stops the rest. */
@@ -156,7 +163,7 @@ const commands: Record<string, () => void | Promise<void>> = {
   },
   serve: () => {
     migrate();
-    supervise([child(bin('next'), nextArgs('start'))]);
+    supervise([webServer('production')]);
   },
   // The runner makes sure of the engine and the image itself (instant when both are there).
   runner: () => {
@@ -166,15 +173,13 @@ const commands: Record<string, () => void | Promise<void>> = {
     build();
     migrate();
     await image();
-    supervise([
-      child(bin('next'), nextArgs('start')),
-      child(process.execPath, ['--import', 'tsx', runnerEntry]),
-    ]);
+    supervise([webServer('production'), child(process.execPath, ['--import', 'tsx', runnerEntry])]);
   },
-  dev: () => {
+  dev: async () => {
     generate();
     migrate();
-    supervise([child(bin('next'), nextArgs('dev'))]);
+    await image();
+    supervise([webServer('development'), child(process.execPath, ['--import', 'tsx', runnerEntry])]);
   },
 };
 

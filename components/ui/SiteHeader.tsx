@@ -14,6 +14,7 @@ export function SiteHeader() {
         </Link>
         <nav aria-label="Main" className="site-nav">
           <Link href="/learn">Course</Link>
+          <Link href="/labs">Labs</Link>
           <Link href="/learn/glossary">Glossary</Link>
         </nav>
         <SearchDialog />

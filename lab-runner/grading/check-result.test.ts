@@ -50,13 +50,19 @@ describe('parseCheckOutput', () => {
   });
 
   it('treats a result of the wrong shape as garbage', () => {
-    for (const stdout of ['{"status":"passed","message":"x"}', '{"status":"pass"}', '{"status":"pass","message":"  "}', '[1,2]']) {
+    for (const stdout of [
+      '{"status":"passed","message":"x"}',
+      '{"status":"pass"}',
+      '{"status":"pass","message":"  "}',
+      '[1,2]',
+    ]) {
       expect(parseCheckOutput(exec({ stdout }), limits).status, stdout).toBe('error');
     }
   });
 
   it('reports a crash (non-zero exit, no result) without showing the traceback to the learner', () => {
-    const stderr = 'Traceback (most recent call last):\n  File "check.py", line 3\n    EXPECTED = 42\nValueError: boom';
+    const stderr =
+      'Traceback (most recent call last):\n  File "check.py", line 3\n    EXPECTED = 42\nValueError: boom';
     const result = parseCheckOutput(exec({ exitCode: 1, stderr }), limits);
     expect(result.status).toBe('error');
     expect(result.message).toMatch(/exited with status 1/);

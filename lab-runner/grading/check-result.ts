@@ -39,7 +39,8 @@ export type CheckResult = {
   diagnostics?: string;
 };
 
-const labProblem = 'That is a problem with the lab, not with your work: try again, and tell your instructor if it keeps happening.';
+const labProblem =
+  'That is a problem with the lab, not with your work: try again, and tell your instructor if it keeps happening.';
 
 function tail(value: string, lines = 12): string {
   return value.trim().split('\n').slice(-lines).join('\n');

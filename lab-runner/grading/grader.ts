@@ -77,7 +77,11 @@ export async function gradeStep(deps: Deps, sessionId: string, stepId: string): 
   const session = deps.sessions.requireReady(sessionId);
   const lab = deps.labs.lab(session.labId);
   const step = findStep(lab, stepId);
-  const finish = (result: CheckResult): GradeResult => ({ ...result, stepId, durationMs: Date.now() - started });
+  const finish = (result: CheckResult): GradeResult => ({
+    ...result,
+    stepId,
+    durationMs: Date.now() - started,
+  });
 
   let runs: Run[] = [];
   if (step.runs.length > 0) {

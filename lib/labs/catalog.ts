@@ -1,20 +1,79 @@
 /**
- * Which labs exist. A lab is a folder `labs/<id>/` with a `lab.yaml` (the lab format arrives with
- * the workspace issue; until then a chapter's lab card shows "coming soon").
+ * The labs of this platform, for the web app: validated through the shared loader, with their step
+ * texts compiled by the chapters' MDX pipeline. Read once per server process in production.
  */
+import 'server-only';
 import fs from 'node:fs';
 import path from 'node:path';
+import { compileChapter } from '@/lib/content/compile';
+import { getGlossary } from '@/lib/content/course';
 import { projectRoot } from '@/lib/config';
+import { labExists as labFolderExists, listLabIds, loadLab, readFolder, type Lab } from './loader';
 
 export const defaultLabsDir = path.join(projectRoot, 'labs');
+const chaptersDir = path.join(projectRoot, 'content', 'chapters');
+
+const isCaching = process.env.NODE_ENV === 'production';
+let labsCache: Lab[] | undefined;
 
 export function labExists(labId: string, labsDir: string = defaultLabsDir): boolean {
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(labId)) return false;
-  return fs.existsSync(/*turbopackIgnore: true*/ path.join(labsDir, labId, 'lab.yaml'));
+  return labFolderExists(labId, labsDir);
 }
 
 /** "reproducible-training" → "Reproducible training". */
 export function labTitleFromId(labId: string): string {
   const words = labId.split('-').join(' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export function getLabs(): Lab[] {
+  if (isCaching && labsCache) return labsCache;
+  const labs = listLabIds(defaultLabsDir).map((id) =>
+    loadLab(id, { labsDir: defaultLabsDir, chaptersDir, root: projectRoot }),
+  );
+  if (isCaching) labsCache = labs;
+  return labs;
+}
+
+export function getLab(labId: string): Lab | undefined {
+  return getLabs().find((lab) => lab.id === labId);
+}
+
+export type CompiledStep = { id: string; title: string; code: string; hints: string[] };
+
+const compiledCache = new Map<string, Promise<CompiledStep[]>>();
+
+async function compileSteps(lab: Lab): Promise<CompiledStep[]> {
+  const glossary = getGlossary();
+  return Promise.all(
+    lab.steps.map(async (step) => {
+      const absolutePath = path.join(lab.dir, step.body);
+      const source = fs.readFileSync(/*turbopackIgnore: true*/ absolutePath, 'utf8');
+      const { code } = await compileChapter(
+        { source, file: path.relative(projectRoot, absolutePath), absolutePath },
+        { glossary },
+      );
+      return { id: step.id, title: step.title, code, hints: step.hints };
+    }),
+  );
+}
+
+export function getCompiledSteps(lab: Lab): Promise<CompiledStep[]> {
+  if (!isCaching) return compileSteps(lab);
+  let compiled = compiledCache.get(lab.id);
+  if (!compiled) {
+    compiled = compileSteps(lab);
+    compiledCache.set(lab.id, compiled);
+  }
+  return compiled;
+}
+
+/** A step's reference solution: its files, as text. */
+export function solutionFiles(lab: Lab, stepId: string): { path: string; content: string }[] {
+  const step = lab.steps.find((s) => s.id === stepId);
+  if (!step) return [];
+  return readFolder(path.join(lab.dir, step.solution)).map((file) => ({
+    path: file.path,
+    content: file.content.toString('utf8'),
+  }));
 }

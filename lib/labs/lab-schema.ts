@@ -59,7 +59,9 @@ export const labSchema = z.strictObject({
   title: z.string().trim().min(1).max(120),
   summary: z.string().trim().min(1).max(300),
   /** The chapter the lab belongs to, by its file name without `.mdx`: `01-mlops-fundamentals`. */
-  chapter: z.string().regex(/^\d{2}-[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a chapter slug such as 01-mlops-fundamentals'),
+  chapter: z
+    .string()
+    .regex(/^\d{2}-[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a chapter slug such as 01-mlops-fundamentals'),
   minutes: z.number().int().min(1).max(600),
   image: z.string().min(1).max(200).optional(),
   services: z.array(z.string().min(1).max(64)).max(8).default([]),

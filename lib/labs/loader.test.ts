@@ -77,12 +77,20 @@ describe('loadLab', () => {
   it('loads a valid lab with defaults filled in', () => {
     const { load, root } = project(validLab());
     const lab = load();
-    expect(lab).toMatchObject({ id: 'demo-lab', services: [], resources: {}, dir: path.join(root, 'labs', 'demo-lab') });
+    expect(lab).toMatchObject({
+      id: 'demo-lab',
+      services: [],
+      resources: {},
+      dir: path.join(root, 'labs', 'demo-lab'),
+    });
     expect(lab.steps[0]).toMatchObject({ timeoutSeconds: 60, runs: ['python3 train.py'] });
   });
 
   it('names the file for broken YAML', () => {
-    expectProblem(project(null, { yamlText: 'id: [unclosed\n' }).load, /^labs\/demo-lab\/lab\.yaml: is not valid YAML/);
+    expectProblem(
+      project(null, { yamlText: 'id: [unclosed\n' }).load,
+      /^labs\/demo-lab\/lab\.yaml: is not valid YAML/,
+    );
   });
 
   it('names the field for each kind of schema problem', () => {
@@ -106,13 +114,34 @@ describe('loadLab', () => {
   });
 
   it('checks what the lab points at exists', () => {
-    expectProblem(project({ ...validLab(), id: 'other-lab' }).load, /field "id": is "other-lab" but the folder is labs\/demo-lab/);
-    expectProblem(project({ ...validLab(), chapter: '02-missing' }).load, /field "chapter": there is no chapter "02-missing"/);
-    expectProblem(project({ ...validLab(), services: ['tracking'] }).load, /field "services\.0": "tracking" is not a labkit service/);
-    expectProblem(project({ ...validLab(), open: ['nope.py'] }).load, /field "open\.0": workspace\/nope\.py does not exist/);
-    expectProblem(project(validLab(), { omit: ['labs/demo-lab/steps'] }).load, /field "steps\.0\.body": steps\/01\.mdx does not exist/);
-    expectProblem(project(validLab(), { omit: ['labs/demo-lab/checks'] }).load, /field "steps\.0\.check": checks\/first\.py does not exist/);
-    expectProblem(project(validLab(), { omit: ['labs/demo-lab/solution'] }).load, /field "steps\.0\.solution": solution\/01\/ does not exist or holds no files/);
+    expectProblem(
+      project({ ...validLab(), id: 'other-lab' }).load,
+      /field "id": is "other-lab" but the folder is labs\/demo-lab/,
+    );
+    expectProblem(
+      project({ ...validLab(), chapter: '02-missing' }).load,
+      /field "chapter": there is no chapter "02-missing"/,
+    );
+    expectProblem(
+      project({ ...validLab(), services: ['tracking'] }).load,
+      /field "services\.0": "tracking" is not a labkit service/,
+    );
+    expectProblem(
+      project({ ...validLab(), open: ['nope.py'] }).load,
+      /field "open\.0": workspace\/nope\.py does not exist/,
+    );
+    expectProblem(
+      project(validLab(), { omit: ['labs/demo-lab/steps'] }).load,
+      /field "steps\.0\.body": steps\/01\.mdx does not exist/,
+    );
+    expectProblem(
+      project(validLab(), { omit: ['labs/demo-lab/checks'] }).load,
+      /field "steps\.0\.check": checks\/first\.py does not exist/,
+    );
+    expectProblem(
+      project(validLab(), { omit: ['labs/demo-lab/solution'] }).load,
+      /field "steps\.0\.solution": solution\/01\/ does not exist or holds no files/,
+    );
     expectProblem(project(validLab(), { omit: ['labs/demo-lab/workspace'] }).load, /no workspace\/ folder/);
     const twice = validLab();
     twice.steps.push({ ...twice.steps[0]! });
@@ -128,8 +157,14 @@ describe('validateLabs', () => {
     fs.mkdirSync(path.join(root, 'labs', 'not-a-lab'));
     const labsDir = path.join(root, 'labs');
     expect(listLabIds(labsDir)).toEqual(['broken-lab', 'demo-lab']);
-    const { labs, problems } = validateLabs({ labsDir, chaptersDir: path.join(root, 'content', 'chapters'), root });
+    const { labs, problems } = validateLabs({
+      labsDir,
+      chaptersDir: path.join(root, 'content', 'chapters'),
+      root,
+    });
     expect(labs.map((lab) => lab.id)).toEqual(['demo-lab']);
-    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/^labs\/broken-lab\/lab\.yaml: field "title"/)]);
+    expect(problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^labs\/broken-lab\/lab\.yaml: field "title"/),
+    ]);
   });
 });

@@ -62,7 +62,9 @@ export function labExists(labId: string, labsDir: string): boolean {
 }
 
 function isFile(file: string): boolean {
-  return fs.existsSync(/*turbopackIgnore: true*/ file) && fs.statSync(/*turbopackIgnore: true*/ file).isFile();
+  return (
+    fs.existsSync(/*turbopackIgnore: true*/ file) && fs.statSync(/*turbopackIgnore: true*/ file).isFile()
+  );
 }
 
 /** Loads one lab; throws a ContentError on the first problem found. */
@@ -71,7 +73,8 @@ export function loadLab(labId: string, options: LoadOptions): Lab {
   const dir = path.join(options.labsDir, labId);
   const yamlFile = path.join(dir, 'lab.yaml');
   const shown = (file: string) => path.relative(root, file) || file;
-  const problem = (field: string | undefined, detail: string) => new ContentError(shown(yamlFile), field, detail);
+  const problem = (field: string | undefined, detail: string) =>
+    new ContentError(shown(yamlFile), field, detail);
 
   if (!labIdSchema.safeParse(labId).success) {
     throw new ContentError(shown(dir), undefined, 'a lab folder name must be a kebab-case lab id');
@@ -106,7 +109,8 @@ export function loadLab(labId: string, options: LoadOptions): Lab {
     throw problem(undefined, 'the lab has no workspace/ folder (the starter files)');
   }
   lab.open.forEach((file, index) => {
-    if (!isFile(path.join(workspace, file))) throw problem(`open.${index}`, `workspace/${file} does not exist`);
+    if (!isFile(path.join(workspace, file)))
+      throw problem(`open.${index}`, `workspace/${file} does not exist`);
   });
 
   const stepIds = new Set<string>();

@@ -76,7 +76,9 @@ describe('the file API', () => {
   });
 
   it('lists the whole workspace as a tree, without descending into tool folders', async () => {
-    await shell('mkdir -p .git/objects pkg/__pycache__ pkg/sub && touch pkg/sub/a.py pkg/__pycache__/x.pyc .git/HEAD');
+    await shell(
+      'mkdir -p .git/objects pkg/__pycache__ pkg/sub && touch pkg/sub/a.py pkg/__pycache__/x.pyc .git/HEAD',
+    );
     try {
       const response = await t.api(`/v1/sessions/${id}/files/tree`, asLearner());
       expect(response.status).toBe(200);

@@ -1,0 +1,239 @@
+'use client';
+
+/**
+ * The lab workspace: instructions on the left; the editor above the terminal on the right, in
+ * resizable panes; the lab's controls on top. Until the sandbox is ready, the right side explains
+ * what to do (start, resume, or what went wrong).
+ */
+import dynamic from 'next/dynamic';
+import Link from 'next/link';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Group, Panel, Separator } from 'react-resizable-panels';
+import type { CodeEditorHandle } from './editor/CodeEditor';
+import { labApi } from './lab-api';
+import { LabControls } from './LabControls';
+import { StepPanel, type StepView } from './StepPanel';
+import { useLabSession, type LabSessionState } from './use-lab-session';
+import styles from './LabWorkspace.module.css';
+
+// Monaco and xterm.js need a browser: load them on the client only.
+const CodeEditor = dynamic(() => import('./editor/CodeEditor').then((m) => m.CodeEditor), {
+  ssr: false,
+  loading: () => <div className={styles.paneLoading}>Loading the editor…</div>,
+});
+const LabTerminal = dynamic(() => import('./terminal/LabTerminal').then((m) => m.LabTerminal), {
+  ssr: false,
+  loading: () => <div className={styles.paneLoading}>Loading the terminal…</div>,
+});
+
+export type LabWorkspaceProps = {
+  labId: string;
+  title: string;
+  chapter: { slug: string; title: string };
+  minutes: number;
+  steps: StepView[];
+  openFiles: string[];
+};
+
+function passedCount(state: LabSessionState, steps: StepView[]): number {
+  return steps.filter((s) => state.progress?.steps[s.id]?.status === 'passed').length;
+}
+
+/** What the right side shows while there is no ready sandbox. */
+function SandboxNotice({
+  state,
+  steps,
+  onStart,
+  onStartOver,
+}: {
+  state: LabSessionState;
+  steps: StepView[];
+  onStart: () => void;
+  onStartOver: () => void;
+}) {
+  const done = passedCount(state, steps);
+  const { phase, isReturning } = state;
+  if (phase === 'loading') return <div className={styles.notice}>Loading your lab…</div>;
+  if (phase === 'starting' || phase === 'resetting' || phase === 'stopping') {
+    return (
+      <div className={styles.notice}>
+        <span className={styles.spinnerLarge} aria-hidden="true" />
+        <p>{phase === 'stopping' ? 'Stopping your sandbox…' : 'Getting your sandbox ready…'}</p>
+      </div>
+    );
+  }
+  if (phase === 'error') {
+    return (
+      <div className={styles.notice} role="alert">
+        <h2>The sandbox could not start</h2>
+        <p>{state.error ?? 'Something went wrong.'}</p>
+        <button type="button" className="button" onClick={onStart}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  if (phase === 'stopped') {
+    return (
+      <div className={styles.notice} data-testid="resume-prompt">
+        <h2>{isReturning ? 'Welcome back' : 'Your sandbox is stopped'}</h2>
+        <p>
+          {isReturning ? `You have done ${done} of ${steps.length} steps. ` : ''}
+          Your sandbox was stopped (after a while without activity, or by you). Your files are kept: resume to
+          carry on where you left off.
+        </p>
+        <div className={styles.dialogActions}>
+          <button type="button" className="button" onClick={onStart}>
+            Resume lab
+          </button>
+          <button type="button" className="button button--secondary" onClick={onStartOver}>
+            Start over with fresh files
+          </button>
+        </div>
+      </div>
+    );
+  }
+  return (
+    <div className={styles.notice} data-testid="start-prompt">
+      {isReturning ? (
+        <>
+          <h2>Welcome back</h2>
+          <p>
+            You have done {done} of {steps.length} steps. Your previous sandbox was removed after its time
+            limit, so starting gives you fresh starter files; completed steps stay completed.
+          </p>
+        </>
+      ) : (
+        <>
+          <h2>Your own sandbox</h2>
+          <p>
+            Starting the lab gives you a Linux machine of your own with the starter files, an editor and a
+            terminal. Read ahead as much as you like: each step is checked when you press Check.
+          </p>
+        </>
+      )}
+      <button type="button" className="button" onClick={onStart}>
+        Start lab
+      </button>
+    </div>
+  );
+}
+
+export function LabWorkspace({ labId, title, chapter, minutes, steps, openFiles }: LabWorkspaceProps) {
+  const { state, access, start, stop, reset, reload } = useLabSession(labId);
+  const editorRef = useRef<CodeEditorHandle | null>(null);
+  const [chosenStep, setChosenStep] = useState<string | null>(null);
+
+  // Until the learner picks one: the step they were on, else the first one not done yet.
+  const currentStep = chosenStep ?? state.openingStep;
+
+  // "Start over" from a stopped sandbox: resume it, then restore the starter files.
+  const startOver = useCallback(async () => {
+    if (await start()) await reset();
+  }, [start, reset]);
+
+  const selectStep = useCallback(
+    (stepId: string) => {
+      setChosenStep(stepId);
+      if (state.phase !== 'not-started' && state.phase !== 'loading') {
+        void labApi.setCurrentStep(labId, stepId).catch(() => undefined);
+      }
+    },
+    [labId, state.phase],
+  );
+
+  const refreshEditor = useCallback(() => {
+    void editorRef.current?.refresh();
+  }, []);
+
+  // After a reset, the editor shows the starter files again.
+  const previousPhase = useRef(state.phase);
+  useEffect(() => {
+    if (previousPhase.current === 'resetting' && state.phase === 'ready') refreshEditor();
+    previousPhase.current = state.phase;
+  }, [state.phase, refreshEditor]);
+
+  const done = passedCount(state, steps);
+  const isReady = state.phase === 'ready' && access !== null;
+  const rightSide = useMemo(
+    () =>
+      isReady ? null : (
+        <SandboxNotice
+          state={state}
+          steps={steps}
+          onStart={() => void start()}
+          onStartOver={() => void startOver()}
+        />
+      ),
+    [isReady, state, steps, start, startOver],
+  );
+
+  return (
+    <div className={styles.workspace} data-layout="full">
+      <header className={styles.header}>
+        <div className={styles.titleBlock}>
+          <p className={styles.breadcrumb}>
+            <Link href="/labs">Labs</Link> · <Link href={`/learn/${chapter.slug}`}>{chapter.title}</Link> ·{' '}
+            {minutes} min
+          </p>
+          <h1 className={styles.title}>{title}</h1>
+        </div>
+        <p className={styles.overall} aria-label={`${done} of ${steps.length} steps done`}>
+          <span className={styles.overallBar}>
+            <span style={{ width: `${(100 * done) / Math.max(1, steps.length)}%` }} />
+          </span>
+          {done}/{steps.length}
+        </p>
+        <LabControls
+          state={state}
+          onStart={() => void start()}
+          onStop={() => void stop()}
+          onReset={() => void reset()}
+        />
+      </header>
+      {state.error && state.phase === 'ready' && (
+        <p className={styles.actionError} role="alert">
+          {state.error}
+        </p>
+      )}
+      <Group orientation="horizontal" className={styles.panes}>
+        <Panel id="pane-instructions" defaultSize="34%" minSize="20%" className={styles.pane}>
+          {currentStep && (
+            <StepPanel
+              labId={labId}
+              steps={steps}
+              progress={state.progress}
+              currentStep={currentStep}
+              onSelectStep={selectStep}
+              canCheck={isReady}
+              onChecked={() => void reload()}
+              onSolutionApplied={() => {
+                refreshEditor();
+                void reload();
+              }}
+            />
+          )}
+        </Panel>
+        <Separator className={styles.separator} />
+        <Panel id="pane-work" minSize="30%" className={styles.pane}>
+          {rightSide ?? (
+            <Group orientation="vertical" className={styles.panes}>
+              <Panel id="pane-editor" defaultSize="60%" minSize="15%" className={styles.pane}>
+                <CodeEditor ref={editorRef} access={access} labId={labId} initialOpen={openFiles} />
+              </Panel>
+              <Separator className={`${styles.separator} ${styles.separatorHorizontal}`} />
+              <Panel
+                id="pane-terminal"
+                defaultSize="40%"
+                minSize="10%"
+                className={`${styles.pane} ${styles.terminalPane}`}
+              >
+                <LabTerminal access={access} onCommand={refreshEditor} />
+              </Panel>
+            </Group>
+          )}
+        </Panel>
+      </Group>
+    </div>
+  );
+}

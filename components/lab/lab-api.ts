@@ -1,0 +1,81 @@
+/**
+ * The browser's side of the lab API (app/api/labs/…): small typed fetch helpers. Failures throw a
+ * LabApiError carrying the server's code and its message, which is written for people.
+ */
+import type { LabProgressView } from '@/lib/labs/progress';
+import type { CheckResult, RunnerSession } from '@/lib/runner/client';
+
+export type { LabProgressView, StepProgress } from '@/lib/labs/progress';
+export type { RunnerSession } from '@/lib/runner/client';
+export type StepCheckResult = Omit<CheckResult, 'diagnostics'>;
+
+export class LabApiError extends Error {
+  override name = 'LabApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(
+  url: string,
+  init: { method: 'GET' | 'POST'; body?: unknown } = { method: 'GET' },
+): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: init.method,
+      headers: init.body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      cache: 'no-store',
+      credentials: 'same-origin',
+    });
+  } catch {
+    throw new LabApiError(
+      0,
+      'OFFLINE',
+      'The platform cannot be reached. Check your network connection and try again.',
+    );
+  }
+  if (response.status === 204) return undefined as T;
+  const payload = (await response.json().catch(() => ({}))) as { error?: string; message?: string };
+  if (!response.ok) {
+    throw new LabApiError(
+      response.status,
+      payload.error ?? 'ERROR',
+      payload.message ?? `The server answered ${response.status}.`,
+    );
+  }
+  return payload as T;
+}
+
+const base = (labId: string) => `/api/labs/${encodeURIComponent(labId)}`;
+
+export const labApi = {
+  state: (labId: string) =>
+    call<{ session: RunnerSession | null; progress: LabProgressView }>(`${base(labId)}/session`),
+  start: (labId: string) => call<{ session: RunnerSession }>(`${base(labId)}/session`, { method: 'POST' }),
+  stop: (labId: string) =>
+    call<{ session: RunnerSession }>(`${base(labId)}/session/stop`, { method: 'POST' }),
+  reset: (labId: string) =>
+    call<{ session: RunnerSession }>(`${base(labId)}/session/reset`, { method: 'POST' }),
+  token: (labId: string) =>
+    call<{ sessionId: string; token: string; expiresAt: number; runnerBase: string }>(
+      `${base(labId)}/token`,
+      {
+        method: 'POST',
+      },
+    ),
+  check: (labId: string, stepId: string) =>
+    call<StepCheckResult>(`${base(labId)}/steps/${encodeURIComponent(stepId)}/check`, { method: 'POST' }),
+  solution: (labId: string, stepId: string, apply: boolean) =>
+    call<{ stepId: string; files: { path: string; content: string }[]; applied: boolean }>(
+      `${base(labId)}/steps/${encodeURIComponent(stepId)}/solution`,
+      { method: 'POST', body: { apply } },
+    ),
+  setCurrentStep: (labId: string, stepId: string) =>
+    call<void>(`${base(labId)}/progress`, { method: 'POST', body: { currentStep: stepId } }),
+};

@@ -1,0 +1,177 @@
+'use client';
+
+/**
+ * The lab's sandbox as the page sees it: what state it is in, the learner's progress, the actions
+ * (start, stop, reset) and, once ready, a SessionAccess for the editor and the terminal.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { LabApiError, labApi, type LabProgressView, type RunnerSession } from './lab-api';
+import type { SessionAccess } from './session-access';
+
+export type LabPhase =
+  'loading' | 'not-started' | 'starting' | 'ready' | 'stopping' | 'stopped' | 'resetting' | 'error';
+
+export type LabSessionState = {
+  phase: LabPhase;
+  session: RunnerSession | null;
+  progress: LabProgressView | null;
+  /** When the current start (or reset) began, for the progress display. */
+  busySince: number | null;
+  /** A plain-words reason when phase is 'error' (or an action failed). */
+  error: string | null;
+  /** The learner had been here before (a sandbox or results exist) when the page opened. */
+  isReturning: boolean;
+  /** The step to show when the page opens: where the learner was, else the first one not done. */
+  openingStep: string | null;
+};
+
+function openingStepOf(progress: LabProgressView): string | null {
+  const ids = Object.keys(progress.steps);
+  if (progress.currentStep && ids.includes(progress.currentStep)) return progress.currentStep;
+  return ids.find((id) => progress.steps[id]?.status !== 'passed') ?? ids[0] ?? null;
+}
+
+const tokenMarginMs = 30_000;
+const statePollMs = 30_000;
+
+function phaseOf(session: RunnerSession | null): LabPhase {
+  if (!session) return 'not-started';
+  if (session.state === 'ready') return 'ready';
+  if (session.state === 'stopped') return 'stopped';
+  if (session.state === 'creating') return 'starting';
+  if (session.state === 'error') return 'error';
+  return 'not-started';
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof LabApiError ? error.message : 'Something went wrong; try again.';
+}
+
+export function useLabSession(labId: string) {
+  const [state, setState] = useState<LabSessionState>({
+    phase: 'loading',
+    session: null,
+    progress: null,
+    busySince: null,
+    error: null,
+    isReturning: false,
+    openingStep: null,
+  });
+  const tokenRef = useRef<{ sessionId: string; token: string; expiresAt: number } | null>(null);
+
+  const load = useCallback(
+    async (first = false) => {
+      try {
+        const { session, progress } = await labApi.state(labId);
+        const hasResults = Object.values(progress.steps).some((s) => s.attempts > 0);
+        setState((previous) => {
+          // Do not let a background poll undo an action in flight.
+          const isBusy = ['starting', 'stopping', 'resetting'].includes(previous.phase) && !first;
+          return {
+            ...previous,
+            session,
+            progress,
+            phase: isBusy ? previous.phase : phaseOf(session),
+            error:
+              session?.state === 'error'
+                ? (session.error ?? 'The sandbox failed.')
+                : isBusy
+                  ? previous.error
+                  : null,
+            isReturning: first
+              ? Boolean(session) || hasResults || Boolean(progress.startedAt)
+              : previous.isReturning,
+            openingStep: previous.openingStep ?? openingStepOf(progress),
+          };
+        });
+      } catch (error) {
+        if (error instanceof LabApiError && error.code === 'NOT_SIGNED_IN') {
+          setState((previous) => ({ ...previous, phase: 'not-started', session: null }));
+          return;
+        }
+        if (first) setState((previous) => ({ ...previous, phase: 'error', error: messageOf(error) }));
+      }
+    },
+    [labId],
+  );
+
+  useEffect(() => {
+    void load(true);
+    // Notice an idle stop (or a runner restart) while the page stays open.
+    const timer = window.setInterval(() => {
+      if (document.visibilityState === 'visible') void load();
+    }, statePollMs);
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') void load();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      window.clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, [load]);
+
+  const act = useCallback(
+    /** Runs a lifecycle action; true when it succeeded. */
+    async (busy: LabPhase, action: () => Promise<{ session: RunnerSession }>, onError: LabPhase) => {
+      setState((previous) => ({ ...previous, phase: busy, busySince: Date.now(), error: null }));
+      try {
+        const { session } = await action();
+        tokenRef.current = null;
+        setState((previous) => ({ ...previous, session, phase: phaseOf(session), busySince: null }));
+        await load();
+        return true;
+      } catch (error) {
+        setState((previous) => ({ ...previous, phase: onError, busySince: null, error: messageOf(error) }));
+        return false;
+      }
+    },
+    [load],
+  );
+
+  const start = useCallback(() => act('starting', () => labApi.start(labId), 'error'), [act, labId]);
+  const stop = useCallback(() => act('stopping', () => labApi.stop(labId), 'ready'), [act, labId]);
+  const reset = useCallback(() => act('resetting', () => labApi.reset(labId), 'ready'), [act, labId]);
+
+  const sessionId = state.phase === 'ready' ? (state.session?.id ?? null) : null;
+
+  const access = useMemo<SessionAccess | null>(() => {
+    if (!sessionId) return null;
+    const fetchToken = async () => {
+      try {
+        const fresh = await labApi.token(labId);
+        tokenRef.current = fresh;
+        return fresh.token;
+      } catch (error) {
+        if (
+          error instanceof LabApiError &&
+          (error.code === 'SANDBOX_NOT_READY' || error.code === 'LAB_NOT_STARTED')
+        ) {
+          void load();
+        }
+        throw error;
+      }
+    };
+    return {
+      sessionId,
+      runnerBase: '/runner',
+      async token() {
+        const cached = tokenRef.current;
+        if (cached && cached.sessionId === sessionId && cached.expiresAt - tokenMarginMs > Date.now()) {
+          return cached.token;
+        }
+        return fetchToken();
+      },
+      // A terminal token works once: never hand out the cached one.
+      freshToken: async () => {
+        const fresh = await labApi.token(labId).catch((error: unknown) => {
+          if (error instanceof LabApiError && error.code === 'SANDBOX_NOT_READY') void load();
+          throw error;
+        });
+        return fresh.token;
+      },
+    };
+  }, [labId, sessionId, load]);
+
+  return { state, access, start, stop, reset, reload: load };
+}

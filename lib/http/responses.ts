@@ -1,0 +1,72 @@
+/** JSON error answers of the web app's API: `{"error": CODE, "message": "…"}` with a 4xx/5xx. */
+import { RunnerRequestError } from '@/lib/runner/client';
+
+export function jsonError(status: number, error: string, message: string, headers?: HeadersInit): Response {
+  return Response.json({ error, message }, { status, headers });
+}
+
+/**
+ * Refuses a cross-site mutation (CSRF): the browser must say the request comes from this origin,
+ * through `Origin` or `Sec-Fetch-Site`. Returns a 403 response, or null when the request is fine.
+ */
+export function refuseCrossSite(request: Request): Response | null {
+  const site = request.headers.get('sec-fetch-site');
+  if (site && site !== 'same-origin') {
+    return jsonError(403, 'CROSS_SITE', 'This request must come from the MLOps Academy page itself.');
+  }
+  const origin = request.headers.get('origin');
+  const host = request.headers.get('host');
+  if (origin) {
+    let originHost: string;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      return jsonError(403, 'CROSS_SITE', 'The request has an invalid Origin header.');
+    }
+    if (originHost !== host) {
+      return jsonError(403, 'CROSS_SITE', 'This request must come from the MLOps Academy page itself.');
+    }
+  } else if (!site) {
+    return jsonError(403, 'CROSS_SITE', 'The request does not say where it comes from (no Origin header).');
+  }
+  return null;
+}
+
+/** Parses a JSON body with a zod-like schema; a 400 response when it does not fit. */
+export async function readJson<T>(
+  request: Request,
+  schema: {
+    safeParse(
+      value: unknown,
+    ):
+      | { success: true; data: T }
+      | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+): Promise<T | Response> {
+  let value: unknown = {};
+  const text = await request.text();
+  if (text.trim()) {
+    try {
+      value = JSON.parse(text) as unknown;
+    } catch {
+      return jsonError(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+    }
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.map(String).join('.')}: ` : '';
+    return jsonError(400, 'BAD_REQUEST', `Invalid request body: ${where}${issue?.message ?? 'invalid'}.`);
+  }
+  return parsed.data;
+}
+
+/** Turns a thrown error into a response: the runner's own code and message, or a logged 500. */
+export function errorResponse(error: unknown, context: string): Response {
+  if (error instanceof RunnerRequestError) {
+    const status = error.status >= 500 && error.code !== 'RUNNER_UNAVAILABLE' ? 502 : error.status;
+    return jsonError(status, error.code, error.message);
+  }
+  console.error(`${context}:`, error);
+  return jsonError(500, 'INTERNAL', 'Something went wrong on our side; the error has been logged.');
+}

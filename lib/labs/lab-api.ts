@@ -1,0 +1,67 @@
+/**
+ * What every lab API route does first: find the lab, refuse cross-site mutations, know the learner,
+ * and find their sandbox. Routes stay short and answer bad input with a clear 4xx.
+ */
+import 'server-only';
+import type { User } from '@/lib/generated/prisma/client';
+import { currentUser, requireLearner } from '@/lib/auth/identity';
+import { getConfig } from '@/lib/config';
+import { errorResponse, jsonError, refuseCrossSite } from '@/lib/http/responses';
+import { RunnerClient, type RunnerSession } from '@/lib/runner/client';
+import { getLab } from './catalog';
+import type { Lab } from './loader';
+
+let runnerClient: RunnerClient | undefined;
+
+export function getRunner(): RunnerClient {
+  const config = getConfig();
+  runnerClient ??= new RunnerClient(config.runnerUrl, config.runnerSecret());
+  return runnerClient;
+}
+
+export type LabContext = { lab: Lab; user: User; runner: RunnerClient };
+
+/**
+ * Runs `handler` for a lab route. `mutation: true` refuses cross-site requests and creates a
+ * guest learner when nobody is signed in; otherwise a visitor without a session gets a 401.
+ */
+export async function labRoute(
+  request: Request,
+  labId: string,
+  options: { mutation: boolean; whenSignedOut?: (lab: Lab) => Response },
+  handler: (context: LabContext) => Promise<Response>,
+): Promise<Response> {
+  try {
+    if (options.mutation) {
+      const refused = refuseCrossSite(request);
+      if (refused) return refused;
+    }
+    const lab = getLab(labId);
+    if (!lab) return jsonError(404, 'LAB_NOT_FOUND', `There is no lab "${labId.slice(0, 64)}".`);
+    const user = options.mutation ? await requireLearner() : await currentUser();
+    if (!user) {
+      if (options.whenSignedOut) return options.whenSignedOut(lab);
+      return jsonError(401, 'NOT_SIGNED_IN', 'Start the lab first: nobody is signed in in this browser.');
+    }
+    return await handler({ lab, user, runner: getRunner() });
+  } catch (error) {
+    return errorResponse(error, `lab API (${labId.slice(0, 64)})`);
+  }
+}
+
+/** The learner's sandbox for the lab, or a 409 telling them to start it. */
+export async function readySession(context: LabContext): Promise<RunnerSession | Response> {
+  const session = await context.runner.findSession(context.user.id, context.lab.id);
+  if (!session)
+    return jsonError(409, 'LAB_NOT_STARTED', 'Start the lab first: you have no sandbox for it yet.');
+  if (session.state !== 'ready') {
+    return jsonError(
+      409,
+      'SANDBOX_NOT_READY',
+      session.state === 'stopped'
+        ? 'Your sandbox is stopped. Resume the lab, then try again.'
+        : `Your sandbox is ${session.state}; wait until it is ready.`,
+    );
+  }
+  return session;
+}

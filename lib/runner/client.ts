@@ -1,0 +1,109 @@
+/**
+ * The web app's client of the lab runner's server-to-server API (docs/lab-runner.md). Every call
+ * carries the runner secret; failures become RunnerRequestError with the runner's code and message,
+ * or RUNNER_UNAVAILABLE when the runner cannot be reached.
+ */
+import type { GradeResult } from '@/lab-runner/grading/grader';
+import type { SessionView } from '@/lab-runner/sessions/manager';
+import { mintBrowserToken } from '@/lab-runner/server/tokens';
+
+export type RunnerSession = SessionView;
+export type RunnerSessionState = SessionView['state'];
+export type { CheckDetail, GradeResult as CheckResult } from '@/lab-runner/grading/grader';
+
+export class RunnerRequestError extends Error {
+  override name = 'RunnerRequestError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class RunnerClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly secret: string,
+  ) {}
+
+  private async request<T>(method: string, pathname: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${pathname}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.secret}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        cache: 'no-store',
+        signal: AbortSignal.timeout(5 * 60_000),
+      });
+    } catch (error) {
+      console.error(`runner: ${method} ${pathname} failed`, error);
+      throw new RunnerRequestError(
+        503,
+        'RUNNER_UNAVAILABLE',
+        'The lab runner cannot be reached right now. Try again in a moment; if it keeps happening, tell your instructor or operator.',
+      );
+    }
+    if (response.status === 204) return undefined as T;
+    const payload = (await response.json().catch(() => ({}))) as { error?: string; message?: string };
+    if (!response.ok) {
+      throw new RunnerRequestError(
+        response.status,
+        payload.error ?? 'RUNNER_ERROR',
+        payload.message ?? `The lab runner answered ${response.status}.`,
+      );
+    }
+    return payload as T;
+  }
+
+  /** The learner's sandbox for the lab: made (or resumed) and ready when this returns. */
+  startSession(userId: string, labId: string): Promise<RunnerSession> {
+    return this.request('POST', '/v1/sessions', { userId, labId });
+  }
+
+  /** The learner's live (not destroyed) session for a lab, if any. */
+  async findSession(userId: string, labId: string): Promise<RunnerSession | undefined> {
+    const { sessions } = await this.request<{ sessions: RunnerSession[] }>(
+      'GET',
+      `/v1/sessions?userId=${encodeURIComponent(userId)}`,
+    );
+    return sessions.find((s) => s.labId === labId && s.state !== 'destroyed');
+  }
+
+  stop(sessionId: string): Promise<RunnerSession> {
+    return this.request('POST', `/v1/sessions/${sessionId}/stop`);
+  }
+
+  reset(sessionId: string): Promise<RunnerSession> {
+    return this.request('POST', `/v1/sessions/${sessionId}/reset`);
+  }
+
+  destroy(sessionId: string): Promise<void> {
+    return this.request('DELETE', `/v1/sessions/${sessionId}`);
+  }
+
+  check(sessionId: string, stepId: string): Promise<GradeResult> {
+    return this.request('POST', `/v1/sessions/${sessionId}/checks`, { stepId });
+  }
+
+  /** Writes a text file into the learner's workspace (a revealed solution applied, for instance). */
+  writeFile(sessionId: string, filePath: string, content: string): Promise<unknown> {
+    return this.request('PUT', `/v1/sessions/${sessionId}/files?path=${encodeURIComponent(filePath)}`, {
+      content,
+    });
+  }
+
+  /** A short-lived token for the browser: this session's terminal, files and services only. */
+  browserToken(sessionId: string, userId: string): { token: string; expiresAt: number } {
+    const ttlSeconds = 300;
+    return {
+      token: mintBrowserToken(this.secret, { sessionId, userId, ttlSeconds }),
+      expiresAt: Date.now() + ttlSeconds * 1000,
+    };
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * `npm run labs:verify [lab-id…] [--json file]`: the lab self-test (lab-runner/grading/verify-lab.ts)
+ * against real Docker and the sandbox image, one line per lab and step. Exits 1 on any problem.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseRunnerConfig } from '@/lab-runner/config';
+import { ensureDockerEngine } from '@/lab-runner/docker-engine';
+import { verifyLab, type StepVerdict } from '@/lab-runner/grading/verify-lab';
+import { ensureSandboxImage } from '@/lab-runner/image/build';
+import { createRunner } from '@/lab-runner/server/runner';
+import { projectRoot } from '@/lib/config';
+import { validateLabs } from '@/lib/labs/loader';
+
+const args = process.argv.slice(2);
+const jsonIndex = args.indexOf('--json');
+const jsonFile = jsonIndex >= 0 ? args[jsonIndex + 1] : undefined;
+const only = args.filter((arg, i) => !arg.startsWith('--') && i !== jsonIndex + 1);
+
+const labsDir = path.join(projectRoot, 'labs');
+const { labs, problems } = validateLabs({
+  labsDir,
+  chaptersDir: path.join(projectRoot, 'content', 'chapters'),
+  root: projectRoot,
+});
+for (const problem of problems) console.error(`✗ ${problem.message}`);
+const selected = only.length ? labs.filter((lab) => only.includes(lab.id)) : labs;
+const unknown = only.filter((id) => !labs.some((lab) => lab.id === id));
+for (const id of unknown) console.error(`✗ no valid lab "${id}"`);
+
+const log = (message: string) => console.error(`▸ ${message}`);
+const { docker } = await ensureDockerEngine({ log });
+const { ref } = await ensureSandboxImage(docker, { log });
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-academy-labs-verify-'));
+const runner = await createRunner(
+  parseRunnerConfig({
+    RUNNER_SECRET: 'labs-verify-secret-0123456789',
+    RUNNER_DATA_DIR: dataDir,
+    LABS_DIR: labsDir,
+    POOL_SIZE: '0',
+  }),
+  docker,
+  ref,
+);
+
+const width = Math.max(...selected.flatMap((lab) => lab.steps.map((s) => s.id.length)), 8);
+const all: StepVerdict[] = [];
+const failures: string[] = [];
+const print = (verdict: StepVerdict) => {
+  const { result } = verdict;
+  const mark = verdict.ok ? '✓' : '✗';
+  console.log(
+    `${mark} ${verdict.labId}  ${verdict.stepId.padEnd(width)}  ${verdict.phase.padEnd(8)} expected ${verdict.expected}, got ${result.status}  (${(result.durationMs / 1000).toFixed(1)} s)${verdict.ok ? '' : `: ${result.message}`}`,
+  );
+  if (!verdict.ok && result.diagnostics) console.log(`    ${result.diagnostics.split('\n').join('\n    ')}`);
+};
+
+try {
+  for (const lab of selected) {
+    try {
+      all.push(...(await verifyLab({ sessions: runner.sessions, labs: runner.labs }, lab, print)));
+    } catch (error) {
+      failures.push(`${lab.id}: ${(error as Error).message}`);
+      console.log(`✗ ${lab.id}: could not be verified: ${(error as Error).message}`);
+    }
+  }
+} finally {
+  await runner.close();
+  await runner.sessions.reapAll();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+const passed = all.filter((v) => v.ok).length;
+const failed = all.length - passed + failures.length + problems.length + unknown.length;
+console.log(`labs:verify: ${selected.length} labs, ${passed} checks as expected, ${failed} problems`);
+if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify({ passed, failed, verdicts: all }, null, 2));
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,169 @@
+/**
+ * A learner does lab 1 in real Chromium against the real runner and Docker: start, terminal,
+ * Monaco, Check (fail, then pass), a page reload (terminal reconnects, editor keeps the file), and
+ * Reset. Screenshots of the workspace are kept in test-results/screenshots.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+const labId = 'reproducible-training';
+const labDir = path.join('labs', labId);
+const starter = fs.readFileSync(path.join(labDir, 'workspace', 'train.py'), 'utf8');
+const fixed = fs.readFileSync(path.join(labDir, 'solution', '01', 'train.py'), 'utf8');
+const screenshotsDir = path.join('test-results', 'screenshots');
+
+async function keepScreenshot(page: Page, name: string) {
+  fs.mkdirSync(screenshotsDir, { recursive: true });
+  const file = path.join(screenshotsDir, `${name}.png`);
+  await page.screenshot({ path: file });
+  await test.info().attach(name, { path: file, contentType: 'image/png' });
+}
+
+/** The text on the terminal's screen, as rendered by xterm.js. */
+const screenText = (terminal: Locator) => terminal.locator('.xterm-rows');
+
+/** The content of the editor's model for `file`, read from Monaco itself. */
+async function editorText(page: Page, file: string): Promise<string | undefined> {
+  return page.evaluate((name) => {
+    const monaco = (
+      window as unknown as {
+        monaco?: { editor: { getModels(): { uri: { path: string }; getValue(): string }[] } };
+      }
+    ).monaco;
+    return monaco?.editor
+      .getModels()
+      .find((m) => m.uri.path.endsWith(`/${name}`))
+      ?.getValue();
+  }, file);
+}
+
+/** Pastes text into the focused element, as Ctrl+V from the clipboard would (no auto-indent). */
+async function paste(page: Page, text: string) {
+  await page.evaluate((value) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', value);
+    const event = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
+    document.activeElement?.dispatchEvent(event);
+  }, text);
+}
+
+async function startLab(page: Page) {
+  await page.goto(`/labs/${labId}`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Reproducible training' })).toBeVisible();
+  await page.getByRole('button', { name: 'Start lab' }).first().click();
+  await expect(page.getByTestId('lab-controls')).toHaveAttribute('data-phase', 'ready', { timeout: 90_000 });
+}
+
+test('a learner starts lab 1, runs the script, fixes it in Monaco and passes the first check', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await startLab(page);
+
+  // The terminal: run the script and read its output.
+  const terminal = page.getByTestId('terminal');
+  await expect(terminal).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
+  await terminal.click();
+  await page.keyboard.type('python3 train.py\n');
+  await expect(screenText(terminal)).toContainText('saved the model to model.joblib', { timeout: 30_000 });
+  await expect(screenText(terminal)).toContainText('mae:');
+
+  // The editor opened train.py (the lab's first file) and shows the starter.
+  const editor = page.getByTestId('code-editor');
+  await page.getByRole('tree', { name: 'Files' }).getByRole('treeitem', { name: 'train.py' }).click();
+  await expect(editor).toHaveAttribute('data-active-file', 'train.py');
+  await expect.poll(() => editorText(page, 'train.py')).toBe(starter);
+  await keepScreenshot(page, 'lab-workspace-started');
+
+  // Check before the fix: not yet.
+  const check = page.getByRole('button', { name: 'Check', exact: true });
+  await check.click();
+  const result = page.getByTestId('check-result');
+  await expect(result).toHaveAttribute('data-status', 'fail', { timeout: 60_000 });
+  await keepScreenshot(page, 'lab-check-failed');
+
+  // Apply the fix in Monaco, save with Ctrl+S.
+  await editor.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await paste(page, fixed);
+  await expect(editor).toHaveAttribute('data-dirty', 'true');
+  await page.keyboard.press('ControlOrMeta+S');
+  await expect(editor).toHaveAttribute('data-dirty', 'false');
+  expect(await editorText(page, 'train.py')).toBe(fixed);
+
+  // Check after the fix: passed, and the step is marked done.
+  await check.click();
+  await expect(result).toHaveAttribute('data-status', 'pass', { timeout: 60_000 });
+  await expect(page.getByRole('navigation', { name: 'Steps' })).toContainText('1 of 3 steps done');
+  await keepScreenshot(page, 'lab-check-passed');
+
+  // Reload: the terminal re-attaches to the same shell, the editor shows the saved file.
+  await page.reload();
+  await expect(page.getByTestId('lab-controls')).toHaveAttribute('data-phase', 'ready', { timeout: 30_000 });
+  await expect(terminal).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
+  await expect(screenText(terminal)).toContainText('saved the model to model.joblib');
+  await expect(editor).toHaveAttribute('data-active-file', 'train.py');
+  await expect.poll(() => editorText(page, 'train.py')).toBe(fixed);
+  // The page opens on the first step not done yet; step 1 keeps its stored result.
+  const steps = page.getByRole('navigation', { name: 'Steps' });
+  await expect(steps.getByRole('button', { name: /2\. Record the environment/ })).toHaveAttribute(
+    'aria-current',
+    'step',
+  );
+  await steps.getByRole('button', { name: /1\. Make training deterministic \(done\)/ }).click();
+  await expect(page.getByTestId('check-result')).toHaveAttribute('data-status', 'pass');
+
+  // Reset restores the starter files (after a confirmation); the completed step stays completed.
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await page
+    .getByRole('dialog', { name: 'Reset the lab?' })
+    .getByRole('button', { name: 'Reset my files' })
+    .click();
+  await expect(page.getByTestId('lab-controls')).toHaveAttribute('data-phase', 'ready', { timeout: 60_000 });
+  await expect.poll(() => editorText(page, 'train.py'), { timeout: 20_000 }).toBe(starter);
+  await expect(page.getByRole('navigation', { name: 'Steps' })).toContainText('1 of 3 steps done');
+  await keepScreenshot(page, 'lab-after-reset');
+});
+
+test('the lab catalog shows each lab with its chapter, duration and the learner status', async ({ page }) => {
+  await page.goto('/labs');
+  const item = page.getByRole('listitem').filter({ hasText: 'Reproducible training' });
+  await expect(item.getByRole('link', { name: /Chapter 1/ })).toBeVisible();
+  await expect(item).toContainText('30 min');
+  await expect(page.getByTestId(`lab-status-${labId}`)).toHaveText('Not started');
+  await item.getByRole('link', { name: 'Reproducible training' }).click();
+  await expect(page).toHaveURL(new RegExp(`/labs/${labId}$`));
+  await expect(page.getByTestId('start-prompt')).toBeVisible();
+});
+
+test('the lab API refuses cross-site requests and unknown labs with a clear 4xx', async ({
+  request,
+  baseURL,
+}) => {
+  const crossSite = await request.post(`/api/labs/${labId}/session`, {
+    headers: { origin: 'http://evil.example' },
+  });
+  expect(crossSite.status()).toBe(403);
+  expect(await crossSite.json()).toMatchObject({ error: 'CROSS_SITE' });
+
+  const unknown = await request.post('/api/labs/no-such-lab/session', { headers: { origin: baseURL ?? '' } });
+  expect(unknown.status()).toBe(404);
+
+  const notStarted = await request.post(`/api/labs/${labId}/steps/deterministic-run/check`, {
+    headers: { origin: baseURL ?? '' },
+  });
+  expect(notStarted.status()).toBe(409);
+  expect(await notStarted.json()).toMatchObject({ error: 'LAB_NOT_STARTED' });
+
+  const badBody = await request.post(`/api/labs/${labId}/progress`, {
+    headers: { origin: baseURL ?? '', 'content-type': 'application/json' },
+    data: '{"currentStep": 5}',
+  });
+  expect(badBody.status()).toBe(400);
+
+  const runnerOnly = await request.get('/runner/v1/sessions');
+  expect(runnerOnly.status()).toBe(404);
+});
