@@ -2,7 +2,7 @@
  * `npm test`: every check, in the order CI runs them, against a production build and Debian's
  * Chromium. Installs what is missing first (dependencies; Chromium with apt when running as root).
  * Every step runs even if an earlier one failed (the e2e suite needs the build, though), and the
- * last line counts the tests: "tests: N passed, N failed".
+ * last line counts the tests (each lab self-test check counts as one): "tests: N passed, N failed".
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -89,8 +89,15 @@ try {
   startedDockerd = pidAfter !== undefined && pidAfter !== pidBefore;
   if (hasDocker && step('Sandbox image', tsx, ['scripts/platform.ts', 'image'])) {
     step('Integration and security tests (vitest, real Docker)', bin('vitest'), vitestRun('integration'));
+    // Every lab: the starter fails each check, the reference solution passes it.
+    step('Lab self-test (labs:verify)', tsx, [
+      'scripts/labs-verify.ts',
+      '--json',
+      path.join(resultsDir, 'labs-verify.json'),
+    ]);
   } else {
     failures.push('Integration and security tests (skipped: no Docker engine or sandbox image)');
+    failures.push('Lab self-test (skipped: no Docker engine or sandbox image)');
   }
   if (step('Production build', tsx, ['scripts/platform.ts', 'build'])) {
     step('End-to-end tests (Playwright, Chromium)', bin('playwright'), ['test']);
@@ -107,10 +114,14 @@ const vitestResults = ['unit', 'integration'].map((project) =>
   readJson(path.join(resultsDir, `vitest-${project}.json`)),
 );
 const playwright = readJson(path.join(resultsDir, 'playwright-results.json'));
+const labsVerify = readJson(path.join(resultsDir, 'labs-verify.json'));
 const sum = (pick) => vitestResults.reduce((total, result) => total + (pick(result) ?? 0), 0);
-const passed = sum((r) => r?.numPassedTests) + (playwright?.stats?.expected ?? 0);
+const passed = sum((r) => r?.numPassedTests) + (playwright?.stats?.expected ?? 0) + (labsVerify?.passed ?? 0);
 const failed =
-  sum((r) => r?.numFailedTests) + (playwright?.stats?.unexpected ?? 0) + (playwright?.stats?.flaky ?? 0);
+  sum((r) => r?.numFailedTests) +
+  (playwright?.stats?.unexpected ?? 0) +
+  (playwright?.stats?.flaky ?? 0) +
+  (labsVerify?.failed ?? 0);
 const skipped =
   sum((r) => r?.numPendingTests) + sum((r) => r?.numTodoTests) + (playwright?.stats?.skipped ?? 0);
 

@@ -70,6 +70,18 @@ describe('parseCheckOutput', () => {
     expect(result.diagnostics).toMatch(/ValueError: boom/);
   });
 
+  it('keeps the traceback of a check that reported its own crash as an error', () => {
+    const result = parseCheckOutput(
+      exec({
+        stdout: '{"status":"error","message":"The check could not run."}',
+        stderr: 'Traceback…\nKeyError: x',
+      }),
+      limits,
+    );
+    expect(result).toMatchObject({ status: 'error', message: 'The check could not run.' });
+    expect(result.diagnostics).toMatch(/KeyError: x/);
+  });
+
   it('reports a check that timed out, even if it printed a result first', () => {
     const result = parseCheckOutput(
       exec({ timedOut: true, exitCode: 124, stdout: '{"status":"pass","message":"x"}' }),
@@ -86,13 +98,19 @@ describe('parseCheckOutput', () => {
     );
   });
 
-  it('trims over-long messages and caps the number of details', () => {
+  it('trims over-long messages, cuts extra details and forgives empty detail texts', () => {
     const stdout = JSON.stringify({
       status: 'fail',
-      message: 'm'.repeat(5000),
-      details: Array.from({ length: 51 }, (_, i) => ({ name: `d${i}`, status: 'fail' })),
+      message: 'Fix the thing.',
+      details: [
+        { name: '', status: 'fail', message: '' },
+        ...Array.from({ length: 60 }, (_, i) => ({ name: `d${i}`, status: 'fail' })),
+      ],
     });
-    expect(parseCheckOutput(exec({ stdout }), limits).status).toBe('error');
+    const result = parseCheckOutput(exec({ stdout }), limits);
+    expect(result.status).toBe('fail');
+    expect(result.details).toHaveLength(50);
+    expect(result.details[0]).toEqual({ name: 'check', status: 'fail', message: undefined });
     const ok = JSON.stringify({ status: 'fail', message: 'm'.repeat(5000) });
     expect(parseCheckOutput(exec({ stdout: ok }), limits).message).toHaveLength(1000);
   });

@@ -18,16 +18,32 @@ const text = (max: number) =>
     .pipe(z.string().min(1))
     .transform((value) => (value.length > max ? `${value.slice(0, max - 1)}…` : value));
 
+/** Details are forgiving (an empty message is no message; extra details are cut), the result is not. */
+const optionalText = (max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => {
+      const trimmed = value?.trim();
+      if (!trimmed) return undefined;
+      return trimmed.length > max ? `${trimmed.slice(0, max - 1)}…` : trimmed;
+    });
+
 const detailSchema = z.object({
-  name: text(200),
+  name: optionalText(200).transform((name) => name ?? 'check'),
   status: z.enum(checkStatuses),
-  message: text(1000).optional(),
+  message: optionalText(1000),
 });
+
+export const maxDetails = 50;
 
 const outputSchema = z.object({
   status: z.enum(checkStatuses),
   message: text(1000),
-  details: z.array(detailSchema).max(50).default([]),
+  details: z
+    .array(detailSchema)
+    .default([])
+    .transform((details) => details.slice(0, maxDetails)),
 });
 
 export type CheckDetail = z.infer<typeof detailSchema>;
@@ -73,7 +89,7 @@ export function parseCheckOutput(exec: ExecResult, limits: { timeoutSeconds: num
   if (exec.timedOut) {
     return {
       status: 'error',
-      message: `The check did not finish within ${limits.timeoutSeconds} seconds and was stopped. If your code runs for a long time, make it faster, then check again.`,
+      message: `The check did not finish within ${limits.timeoutSeconds} seconds and was stopped. Try again; if it keeps happening, tell your instructor.`,
       details: [],
       diagnostics: diagnosticsOf(exec, `timed out after ${limits.timeoutSeconds} s`),
     };
@@ -87,7 +103,15 @@ export function parseCheckOutput(exec: ExecResult, limits: { timeoutSeconds: num
     };
   }
   const parsed = outputSchema.safeParse(findOutput(exec.stdout));
-  if (parsed.success) return { ...parsed.data };
+  if (parsed.success) {
+    const result: CheckResult = { ...parsed.data };
+    // A check that caught its own crash (academy_check does) reports `error` and leaves the
+    // traceback on stderr: keep it for the author.
+    if (result.status === 'error' && exec.stderr.trim()) {
+      result.diagnostics = diagnosticsOf({ ...exec, stdout: '' }, 'the check reported an error');
+    }
+    return result;
+  }
   const why =
     exec.exitCode !== 0
       ? `the check exited with status ${exec.exitCode} without printing a result`

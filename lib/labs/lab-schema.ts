@@ -71,8 +71,23 @@ export const labSchema = z.strictObject({
     .positive()
     .max(24 * 60)
     .optional(),
-  /** Workspace files the editor opens the first time. */
-  open: z.array(z.string().min(1).max(256)).max(10).default([]),
+  /** Workspace files the editor opens the first time (paths inside workspace/). */
+  open: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(256)
+        .refine(
+          (value) =>
+            !value.startsWith('/') && !value.split('/').some((part) => ['..', '.', ''].includes(part)),
+          {
+            message: 'must be a path inside workspace/, without "..", "." or empty parts',
+          },
+        ),
+    )
+    .max(10)
+    .default([]),
   steps: z.array(stepSchema).min(1, 'a lab needs at least one step'),
 });
 

@@ -143,6 +143,18 @@ describe('loadLab', () => {
       /field "steps\.0\.solution": solution\/01\/ does not exist or holds no files/,
     );
     expectProblem(project(validLab(), { omit: ['labs/demo-lab/workspace'] }).load, /no workspace\/ folder/);
+    expectProblem(
+      project({ ...validLab(), open: ['../lab.yaml'] }).load,
+      /field "open\.0": must be a path inside workspace\//,
+    );
+    const reserved = project(validLab());
+    fs.writeFileSync(path.join(reserved.root, 'labs/demo-lab/checks/runs.json'), '[]');
+    expectProblem(reserved.load, /^labs\/demo-lab\/checks\/runs\.json: this name is reserved for the grader/);
+    const linked = project(validLab());
+    const checkFile = path.join(linked.root, 'labs/demo-lab/checks/first.py');
+    fs.renameSync(checkFile, `${checkFile}.real`);
+    fs.symlinkSync(`${checkFile}.real`, checkFile);
+    expectProblem(linked.load, /field "steps\.0\.check": checks\/first\.py does not exist/);
     const twice = validLab();
     twice.steps.push({ ...twice.steps[0]! });
     expectProblem(project(twice).load, /field "steps\.1\.id": "first-step" is used by two steps/);

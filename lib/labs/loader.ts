@@ -61,11 +61,17 @@ export function labExists(labId: string, labsDir: string): boolean {
   );
 }
 
+/** A regular file, not a symbolic link (links are never copied into a sandbox). */
 function isFile(file: string): boolean {
-  return (
-    fs.existsSync(/*turbopackIgnore: true*/ file) && fs.statSync(/*turbopackIgnore: true*/ file).isFile()
-  );
+  try {
+    return fs.lstatSync(/*turbopackIgnore: true*/ file).isFile();
+  } catch {
+    return false;
+  }
 }
+
+/** Names the grader puts beside a check; a lab's own file of that name would be replaced. */
+export const reservedCheckFiles = ['academy_check.py', 'runs.json'];
 
 /** Loads one lab; throws a ContentError on the first problem found. */
 export function loadLab(labId: string, options: LoadOptions): Lab {
@@ -112,6 +118,16 @@ export function loadLab(labId: string, options: LoadOptions): Lab {
     if (!isFile(path.join(workspace, file)))
       throw problem(`open.${index}`, `workspace/${file} does not exist`);
   });
+
+  for (const reserved of reservedCheckFiles) {
+    if (fs.existsSync(/*turbopackIgnore: true*/ path.join(dir, 'checks', reserved))) {
+      throw new ContentError(
+        shown(path.join(dir, 'checks', reserved)),
+        undefined,
+        'this name is reserved for the grader',
+      );
+    }
+  }
 
   const stepIds = new Set<string>();
   lab.steps.forEach((step, index) => {
