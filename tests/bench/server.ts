@@ -18,8 +18,13 @@ export async function freePort(): Promise<number> {
 
 export type RunningServer = { url: string; stop: () => Promise<void> };
 
+export type ProductionServerOptions = {
+  /** Extra environment for the server, e.g. RUNNER_URL and RUNNER_SECRET of a benchmark's runner. */
+  env?: Record<string, string>;
+};
+
 /** The production web app (`platform.ts serve`) on a free port with a throwaway database. */
-export async function startProductionServer(): Promise<RunningServer> {
+export async function startProductionServer(options: ProductionServerOptions = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlops-academy-bench-'));
   const child: ChildProcess = spawn(
@@ -33,6 +38,7 @@ export async function startProductionServer(): Promise<RunningServer> {
         HOST: '127.0.0.1',
         DATABASE_URL: `file:${path.join(dataDir, 'academy.db')}`,
         NODE_ENV: 'production',
+        ...options.env,
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     },

@@ -59,7 +59,7 @@ export function LabTerminal({ access, onStatusChange, onCommand }: LabTerminalPr
   const [isTypingPaused, setIsTypingPaused] = useState(false);
 
   const state = sessionKey && shown?.sessionKey === sessionKey ? shown.state : null;
-  const status: TerminalStatus = !sessionKey ? 'idle' : (state?.status ?? 'connecting');
+  const status = displayedStatus(sessionKey, state);
 
   const currentAccess = useEffectEvent(() => access);
   const currentTheme = useEffectEvent(() => theme);
@@ -215,6 +215,13 @@ export function LabTerminal({ access, onStatusChange, onCommand }: LabTerminalPr
       )}
     </div>
   );
+}
+
+function displayedStatus(sessionKey: string | null, state: ConnectionState | null): TerminalStatus {
+  if (!sessionKey) return 'idle';
+  // With access, `idle` only means the connection is not made yet (font loading, or remounting).
+  if (!state || state.status === 'idle') return 'connecting';
+  return state.status;
 }
 
 function BannerContent({

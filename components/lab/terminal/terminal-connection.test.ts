@@ -269,6 +269,7 @@ describe('terminal connection', () => {
     const socket = t.last();
     t.connection.dispose();
     expect(socket.closedWith).toBe(1000);
+    expect(t.states.at(-1)?.status).toBe('idle');
     await vi.advanceTimersByTimeAsync(60_000);
     expect(t.sockets).toHaveLength(2);
     expect(vi.getTimerCount()).toBe(0);

@@ -127,8 +127,8 @@ export class TerminalConnection {
     clearTimeout(this.retryTimer);
     this.closeSocket();
     this.heldInput.clear();
-    // No `stopped` notice: the owner is tearing down and will not render this connection again.
-    this.state = nextConnectionState(this.state, { type: 'stopped' });
+    // Told, so that a view keyed on the session does not keep showing this connection's state.
+    this.dispatch({ type: 'stopped' });
   }
 
   private async open(): Promise<void> {
