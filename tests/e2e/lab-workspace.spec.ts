@@ -60,6 +60,18 @@ test('a learner starts lab 1, runs the script, fixes it in Monaco and passes the
   page,
 }) => {
   test.setTimeout(240_000);
+  // Keeps the page's WebSockets reachable, so the test can drop one as a network blip would.
+  await page.addInitScript(() => {
+    const sockets: WebSocket[] = [];
+    (window as unknown as { academySockets: WebSocket[] }).academySockets = sockets;
+    const Original = window.WebSocket;
+    window.WebSocket = class extends Original {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        sockets.push(this);
+      }
+    };
+  });
   await startLab(page);
 
   // The terminal: run the script and read its output.
@@ -99,6 +111,17 @@ test('a learner starts lab 1, runs the script, fixes it in Monaco and passes the
   await expect(result).toHaveAttribute('data-status', 'pass', { timeout: 60_000 });
   await expect(page.getByRole('navigation', { name: 'Steps' })).toContainText('1 of 3 steps done');
   await keepScreenshot(page, 'lab-check-passed');
+
+  // A network blip: the terminal's socket drops; the banner shows and it reconnects by itself.
+  await page.evaluate(() => {
+    for (const socket of (window as unknown as { academySockets: WebSocket[] }).academySockets)
+      socket.close();
+  });
+  await expect(terminal).toHaveAttribute('data-status', /reconnecting|connecting/);
+  await expect(terminal).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
+  await terminal.click();
+  await page.keyboard.type('echo back-after-blip\n');
+  await expect(screenText(terminal)).toContainText('back-after-blip');
 
   // Reload: the terminal re-attaches to the same shell, the editor shows the saved file.
   await page.reload();
