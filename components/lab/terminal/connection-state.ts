@@ -1,14 +1,13 @@
 /**
  * The terminal connection's states and transitions, written down once.
  *
- * ```
- * idle ─connect─▶ connecting ─attached─▶ connected ─exited─▶ exited ─connect─▶ connecting
- *                     │                   ▲     │
- *                   lost           attached     lost
- *                     ▼                   │     ▼
- *                 reconnecting ◀──lost──── reconnecting ─lost, failing for 2 min─▶ failed
- *                                                                   failed ─connect─▶ connecting
- * ```
+ * | from                                | event                    | to                               |
+ * |-------------------------------------|--------------------------|----------------------------------|
+ * | idle, exited, failed                | connect                  | connecting                       |
+ * | connecting, reconnecting            | attached (first output)  | connected                        |
+ * | any but idle                        | exited (exit frame)      | exited                           |
+ * | connecting, connected, reconnecting | lost                     | reconnecting; failed after 2 min |
+ * | any                                 | stopped                  | idle                             |
  *
  * "Connected" means the shell answered (the first output arrived), not merely that the socket
  * opened: the runner may accept a socket and close it at once, and such attempts count as failures,
