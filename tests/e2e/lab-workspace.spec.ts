@@ -149,6 +149,21 @@ test('a learner starts lab 1, runs the script, fixes it in Monaco and passes the
   await expect.poll(() => editorText(page, 'train.py'), { timeout: 20_000 }).toBe(starter);
   await expect(page.getByRole('navigation', { name: 'Steps' })).toContainText('1 of 3 steps done');
   await keepScreenshot(page, 'lab-after-reset');
+
+  // Stop keeps the files; coming back later offers to resume where the learner left off.
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByTestId('lab-controls')).toHaveAttribute('data-phase', 'stopped', {
+    timeout: 60_000,
+  });
+  await page.reload();
+  const prompt = page.getByTestId('resume-prompt');
+  await expect(prompt).toContainText('Welcome back');
+  await expect(prompt).toContainText('You have done 1 of 3 steps');
+  await keepScreenshot(page, 'lab-resume-prompt');
+  await prompt.getByRole('button', { name: 'Resume lab' }).click();
+  await expect(page.getByTestId('lab-controls')).toHaveAttribute('data-phase', 'ready', { timeout: 60_000 });
+  await expect(terminal).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
+  await expect.poll(() => editorText(page, 'train.py'), { timeout: 20_000 }).toBe(starter);
 });
 
 test('the lab catalog shows each lab with its chapter, duration and the learner status', async ({ page }) => {
