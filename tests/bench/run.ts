@@ -3,12 +3,14 @@
  * baselines measured in the same run. With --json, stdout carries one JSON object and nothing else.
  */
 import { benchChapterPage } from './chapter-page';
+import { benchLabWorkspace } from './lab-workspace';
 import { benchRunner } from './runner';
 import type { BenchResult } from './stats';
 
 const benchmarks: { name: string; run: () => Promise<BenchResult | BenchResult[]> }[] = [
   { name: 'chapter page', run: benchChapterPage },
   { name: 'lab runner', run: benchRunner },
+  { name: 'lab workspace in Chromium', run: benchLabWorkspace },
 ];
 
 const isJson = process.argv.includes('--json');
