@@ -216,7 +216,9 @@ export function LabWorkspace({ labId, title, chapter, minutes, steps, openFiles 
         </Panel>
         <Separator className={styles.separator} />
         <Panel id="pane-work" minSize="30%" className={styles.pane}>
-          {rightSide ?? (
+          {/* The editor and the terminal mount at once (they wait for `access`), so their code and
+              set-up are done before the sandbox is ready; until then a notice covers them. */}
+          <div className={styles.workArea}>
             <Group orientation="vertical" className={styles.panes}>
               <Panel id="pane-editor" defaultSize="60%" minSize="15%" className={styles.pane}>
                 <CodeEditor ref={editorRef} access={access} labId={labId} initialOpen={openFiles} />
@@ -231,7 +233,8 @@ export function LabWorkspace({ labId, title, chapter, minutes, steps, openFiles 
                 <LabTerminal access={access} onCommand={refreshEditor} />
               </Panel>
             </Group>
-          )}
+            {rightSide && <div className={styles.workOverlay}>{rightSide}</div>}
+          </div>
         </Panel>
       </Group>
     </div>

@@ -3,12 +3,25 @@
  * Monaco, Check (fail, then pass), a page reload (terminal reconnects, editor keeps the file), and
  * Reset. Screenshots of the workspace are kept in test-results/screenshots.
  */
+import AxeBuilder from '@axe-core/playwright';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 
 const labId = 'reproducible-training';
+
+async function seriousViolations(page: Page, exclude: string[] = []) {
+  let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
+  for (const selector of exclude) builder = builder.exclude(selector);
+  const results = await builder.analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) =>
+        `${violation.id}: ${violation.help} (${violation.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+    );
+}
 const labDir = path.join('labs', labId);
 const starter = fs.readFileSync(path.join(labDir, 'workspace', 'train.py'), 'utf8');
 const fixed = fs.readFileSync(path.join(labDir, 'solution', '01', 'train.py'), 'utf8');
@@ -111,6 +124,7 @@ test('a learner starts lab 1, runs the script, fixes it in Monaco and passes the
   await expect(result).toHaveAttribute('data-status', 'pass', { timeout: 60_000 });
   await expect(page.getByRole('navigation', { name: 'Steps' })).toContainText('1 of 3 steps done');
   await keepScreenshot(page, 'lab-check-passed');
+  expect(await seriousViolations(page, ['.monaco-editor', '.xterm'])).toEqual([]);
 
   // A network blip: the terminal's socket drops; the banner shows and it reconnects by itself.
   await page.evaluate(() => {
@@ -172,9 +186,13 @@ test('the lab catalog shows each lab with its chapter, duration and the learner 
   await expect(item.getByRole('link', { name: /Chapter 1/ })).toBeVisible();
   await expect(item).toContainText('30 min');
   await expect(page.getByTestId(`lab-status-${labId}`)).toHaveText('Not started');
+  expect(await seriousViolations(page)).toEqual([]);
   await item.getByRole('link', { name: 'Reproducible training' }).click();
   await expect(page).toHaveURL(new RegExp(`/labs/${labId}$`));
   await expect(page.getByTestId('start-prompt')).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Steps' })).toContainText('0 of 3 steps done');
+  // Monaco's and xterm's own markup is theirs; the workspace around them is ours to keep accessible.
+  expect(await seriousViolations(page, ['.monaco-editor', '.xterm'])).toEqual([]);
 });
 
 test('the lab API refuses cross-site requests and unknown labs with a clear 4xx', async ({
