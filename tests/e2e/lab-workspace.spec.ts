@@ -223,3 +223,39 @@ test('the lab API refuses cross-site requests and unknown labs with a clear 4xx'
   const runnerOnly = await request.get('/runner/v1/sessions');
   expect(runnerOnly.status()).toBe(404);
 });
+
+test('checks are stored per learner and rate-limited: one at a time, with a clear 429', async ({
+  request,
+  baseURL,
+}) => {
+  test.setTimeout(120_000);
+  const headers = { origin: baseURL ?? '' };
+  const started = await request.post(`/api/labs/${labId}/session`, { headers });
+  expect(started.status()).toBe(200);
+  const { session } = (await started.json()) as { session: { id: string; state: string } };
+  expect(session.state).toBe('ready');
+  try {
+    const checkUrl = `/api/labs/${labId}/steps/deterministic-run/check`;
+    const [first, second] = await Promise.all([
+      request.post(checkUrl, { headers }),
+      new Promise((resolve) => setTimeout(resolve, 300)).then(() => request.post(checkUrl, { headers })),
+    ]);
+    expect(first.status()).toBe(200);
+    expect(await first.json()).toMatchObject({ stepId: 'deterministic-run', status: 'fail' });
+    expect(second.status()).toBe(429);
+    expect(second.headers()['retry-after']).toBeDefined();
+    expect(await second.json()).toMatchObject({ error: 'TOO_MANY_CHECKS', message: /already running/ });
+
+    // The stored result comes back with the learner's progress.
+    const state = (await (await request.get(`/api/labs/${labId}/session`)).json()) as {
+      progress: { steps: Record<string, { status: string; attempts: number; last: { status: string } }> };
+    };
+    expect(state.progress.steps['deterministic-run']).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      last: { status: 'fail' },
+    });
+  } finally {
+    await request.post(`/api/labs/${labId}/session/stop`, { headers });
+  }
+});
