@@ -301,6 +301,11 @@ export function StepPanel({
         <p className={styles.stepCount}>
           {passedCount} of {steps.length} steps done
         </p>
+        {passedCount === steps.length && (
+          <p className={styles.complete} data-testid="lab-complete">
+            <span aria-hidden="true">★</span> Lab complete: every step passed. Well done!
+          </p>
+        )}
         <ol>
           {steps.map((s, i) => {
             const status = progress?.steps[s.id]?.status ?? 'not-started';

@@ -180,6 +180,40 @@ test('a learner starts lab 1, runs the script, fixes it in Monaco and passes the
   await expect.poll(() => editorText(page, 'train.py'), { timeout: 20_000 }).toBe(starter);
 });
 
+test('a learner completes every step of lab 1 in the browser, and the catalog says so', async ({ page }) => {
+  test.setTimeout(240_000);
+  await startLab(page);
+  const editor = page.getByTestId('code-editor');
+  const steps = page.getByRole('navigation', { name: 'Steps' });
+  const stepIds = ['deterministic-run', 'record-environment', 'write-metrics'];
+  for (const [index, stepId] of stepIds.entries()) {
+    // Type the step's solution into the editor, file by file, and save each.
+    const folder = path.join(labDir, 'solution', String(index + 1).padStart(2, '0'));
+    for (const file of fs.readdirSync(folder)) {
+      const content = fs.readFileSync(path.join(folder, file), 'utf8');
+      await page.getByRole('tree', { name: 'Files' }).getByRole('treeitem', { name: file }).click();
+      await expect(editor).toHaveAttribute('data-active-file', file);
+      await editor.locator('.monaco-editor .view-lines').click();
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.press('Delete');
+      await paste(page, content);
+      await page.keyboard.press('ControlOrMeta+S');
+      await expect(editor).toHaveAttribute('data-dirty', 'false');
+      await expect.poll(() => editorText(page, file)).toBe(content);
+    }
+    await steps.getByRole('button', { name: new RegExp(`^${index + 1}\\. `) }).click();
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await expect(page.getByTestId('check-result'), stepId).toHaveAttribute('data-status', 'pass', {
+      timeout: 60_000,
+    });
+    await expect(steps).toContainText(`${index + 1} of 3 steps done`);
+  }
+  await expect(page.getByTestId('lab-complete')).toBeVisible();
+  await keepScreenshot(page, 'lab-completed');
+  await page.goto('/labs');
+  await expect(page.getByTestId(`lab-status-${labId}`)).toHaveText('Completed');
+});
+
 test('the lab catalog shows each lab with its chapter, duration and the learner status', async ({ page }) => {
   await page.goto('/labs');
   const item = page.getByRole('listitem').filter({ hasText: 'Reproducible training' });
