@@ -1,4 +1,5 @@
 /** JSON error answers of the web app's API: `{"error": CODE, "message": "…"}` with a 4xx/5xx. */
+import type { z } from 'zod';
 import { RunnerRequestError } from '@/lib/runner/client';
 
 export function jsonError(status: number, error: string, message: string, headers?: HeadersInit): Response {
@@ -32,17 +33,8 @@ export function refuseCrossSite(request: Request): Response | null {
   return null;
 }
 
-/** Parses a JSON body with a zod-like schema; a 400 response when it does not fit. */
-export async function readJson<T>(
-  request: Request,
-  schema: {
-    safeParse(
-      value: unknown,
-    ):
-      | { success: true; data: T }
-      | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
-  },
-): Promise<T | Response> {
+/** Parses a JSON body with a zod schema; a 400 response when it does not fit. */
+export async function readJson<T>(request: Request, schema: z.ZodType<T>): Promise<T | Response> {
   let value: unknown = {};
   const text = await request.text();
   if (text.trim()) {
