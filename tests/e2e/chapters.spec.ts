@@ -59,9 +59,12 @@ test('search, opened with "/" from any page, finds "canary" and opens the right 
   page,
 }) => {
   await page.goto('/');
-  await page.keyboard.press('/');
   const input = page.getByRole('searchbox', { name: 'Search' });
-  await expect(input).toBeFocused();
+  // The shortcut works once the page is hydrated; a loaded machine can take a moment.
+  await expect(async () => {
+    await page.keyboard.press('/');
+    await expect(input).toBeFocused({ timeout: 1_000 });
+  }).toPass();
   await input.fill('canary');
   await expect(page.getByRole('option').first()).toContainText(/canary/i);
   // The glossary entry and the chapter's sections both match; open the chapter's.
@@ -74,8 +77,11 @@ test('search, opened with "/" from any page, finds "canary" and opens the right 
 
 test('search also opens with Ctrl+K and says when nothing matches', async ({ page }) => {
   await page.goto('/learn');
-  await page.keyboard.press('Control+k');
   const input = page.getByRole('searchbox', { name: 'Search' });
+  await expect(async () => {
+    await page.keyboard.press('Control+k');
+    await expect(input).toBeFocused({ timeout: 1_000 });
+  }).toPass();
   await input.fill('zzqxv');
   await expect(page.getByRole('status').filter({ hasText: 'Nothing found' })).toBeVisible();
 });
