@@ -6,7 +6,9 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { ArtifactStore, proxyPathOfUri, safeRelativePath } from './artifacts';
 import { MlflowError, invalidParameter } from './errors';
+import { ModelRegistry, parseRegistryFilter, type ModelVersion, type RegisteredModel } from './registry';
 import { paginate, searchExperiments, searchRuns, viewTypes } from './search';
 import {
   decodeDouble,
@@ -19,11 +21,21 @@ import {
   type Run,
 } from './store';
 
-export type TrackingServerOptions = { dataDir: string; logger?: boolean };
+export type TrackingServerOptions = {
+  dataDir: string;
+  logger?: boolean;
+  /** The largest artifact upload accepted (bytes); 100 MB unless set. */
+  artifactMaxBytes?: number;
+};
 
 /** The MLflow release whose REST surface this server follows; `GET /version` reports it. */
 export const mlflowCompatibleVersion = '2.19.0';
 export const apiPrefixes = ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow'] as const;
+/** Where the `mlflow-artifacts` proxy lives; the client maps `mlflow-artifacts:/X` to `<prefix>/X`. */
+export const artifactProxyPrefixes = [
+  '/api/2.0/mlflow-artifacts/artifacts',
+  '/ajax-api/2.0/mlflow-artifacts/artifacts',
+] as const;
 const bodyLimitBytes = 16 * 1024 * 1024;
 const logModelHistoryTag = 'mlflow.log-model.history';
 
@@ -120,6 +132,60 @@ const schemas = {
     order_by: stringList.optional(),
     page_token: z.string().optional(),
   }),
+  listArtifacts: z.object({
+    ...runIdFields,
+    path: z.string().optional(),
+    page_token: z.string().optional(),
+  }),
+  proxyList: z.object({ path: z.string().optional() }),
+  createRegisteredModel: z.object({
+    name: requiredString,
+    tags: z.array(tagSchema).optional(),
+    description: z.string().optional(),
+  }),
+  modelName: z.object({ name: requiredString }),
+  renameModel: z.object({ name: requiredString, new_name: requiredString }),
+  updateModel: z.object({ name: requiredString, description: z.string().optional() }),
+  searchRegistry: z.object({
+    filter: z.string().optional(),
+    max_results: int64.optional(),
+    order_by: stringList.optional(),
+    page_token: z.string().optional(),
+  }),
+  latestVersions: z.object({ name: requiredString, stages: stringList.optional() }),
+  modelTag: z.object({ name: requiredString, key: requiredString, value: z.string() }),
+  modelTagKey: z.object({ name: requiredString, key: requiredString }),
+  setAlias: z.object({ name: requiredString, alias: requiredString, version: requiredString }),
+  alias: z.object({ name: requiredString, alias: requiredString }),
+  createVersion: z.object({
+    name: requiredString,
+    source: requiredString,
+    run_id: z.string().optional(),
+    run_link: z.string().optional(),
+    description: z.string().optional(),
+    tags: z.array(tagSchema).optional(),
+  }),
+  version: z.object({ name: requiredString, version: requiredString }),
+  updateVersion: z.object({
+    name: requiredString,
+    version: requiredString,
+    description: z.string().optional(),
+  }),
+  transitionStage: z.object({
+    name: requiredString,
+    version: requiredString,
+    stage: requiredString,
+    archive_existing_versions: z
+      .union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')])
+      .optional(),
+  }),
+  versionTag: z.object({
+    name: requiredString,
+    version: requiredString,
+    key: requiredString,
+    value: z.string(),
+  }),
+  versionTagKey: z.object({ name: requiredString, version: requiredString, key: requiredString }),
   metricHistory: z.object({
     ...runIdFields,
     metric_key: requiredString,
@@ -244,16 +310,74 @@ function loggedModels(run: Run): unknown[] {
   }
 }
 
+function modelVersionJson(registry: ModelRegistry, version: ModelVersion) {
+  return {
+    name: version.name,
+    version: version.version,
+    creation_timestamp: version.creationTimestamp,
+    last_updated_timestamp: version.lastUpdatedTimestamp,
+    user_id: '',
+    current_stage: version.currentStage,
+    description: version.description,
+    source: version.source,
+    run_id: version.runId,
+    run_link: version.runLink,
+    status: 'READY',
+    tags: tagList(version.tags),
+    aliases: registry.aliasesOf(version),
+  };
+}
+
+function registeredModelJson(registry: ModelRegistry, model: RegisteredModel) {
+  return {
+    name: model.name,
+    creation_timestamp: model.creationTimestamp,
+    last_updated_timestamp: model.lastUpdatedTimestamp,
+    description: model.description,
+    tags: tagList(model.tags),
+    aliases: [...model.aliases].map(([alias, version]) => ({ alias, version })),
+    latest_versions: registry
+      .latestVersions(model.name)
+      .map((version) => modelVersionJson(registry, version)),
+  };
+}
+
+/** `order_by` for registered models: `name`, `creation_timestamp` or `last_updated_timestamp`, ASC/DESC. */
+function sortRegisteredModels(models: RegisteredModel[], orderBy: string[] = []): RegisteredModel[] {
+  const keys = orderBy.map((clause) => {
+    const match = /^\s*(name|creation_timestamp|last_updated_timestamp|timestamp)\s*(ASC|DESC)?\s*$/i.exec(
+      clause,
+    );
+    if (!match) throw invalidParameter(`Invalid order_by clause '${clause}'.`);
+    const field = (match[1] ?? 'name').toLowerCase();
+    return { field, direction: (match[2] ?? 'ASC').toUpperCase() === 'DESC' ? -1 : 1 };
+  });
+  const valueOf = (model: RegisteredModel, field: string): string | number =>
+    field === 'name'
+      ? model.name
+      : field === 'creation_timestamp'
+        ? model.creationTimestamp
+        : model.lastUpdatedTimestamp;
+  return [...models].sort((a, b) => {
+    for (const { field, direction } of [...keys, { field: 'name', direction: 1 }]) {
+      const left = valueOf(a, field);
+      const right = valueOf(b, field);
+      if (left !== right) return (left < right ? -1 : 1) * direction;
+    }
+    return 0;
+  });
+}
+
 function withPageToken<T extends object>(body: T, nextPageToken: string | undefined) {
   return nextPageToken ? { ...body, next_page_token: nextPageToken } : body;
 }
 
 // ── routes ──────────────────────────────────────────────────────────────────────────────────────
 
-type Handler = (fields: unknown) => object;
-type Route = { methods: ('GET' | 'POST')[]; path: string; handle: Handler };
+type Handler = (fields: unknown) => object | Promise<object>;
+type Route = { methods: ('GET' | 'POST' | 'PATCH' | 'DELETE')[]; path: string; handle: Handler };
 
-function trackingRoutes(store: TrackingStore): Route[] {
+function trackingRoutes(store: TrackingStore, artifacts: ArtifactStore): Route[] {
   const route = (methods: Route['methods'], path: string, handle: Handler): Route => ({
     methods,
     path,
@@ -402,6 +526,20 @@ function trackingRoutes(store: TrackingStore): Route[] {
       });
       return withPageToken({ runs: page.items.map(runJson) }, page.nextPageToken);
     }),
+    route(['GET'], '/artifacts/list', async (fields) => {
+      // Paths in the answer are relative to the run's artifact root, as MLflow's list_artifacts.
+      const input = parse(schemas.listArtifacts, fields);
+      const run = store.getRun(runIdOf(input));
+      const runRoot = proxyPathOfUri(run.artifactUri);
+      if (runRoot === undefined) return { root_uri: run.artifactUri, files: [] };
+      const folder = safeRelativePath(input.path ?? '');
+      const files = await artifacts.list(folder ? `${runRoot}/${folder}` : runRoot);
+      return {
+        root_uri: run.artifactUri,
+        files: files.map((file) => ({ ...file, path: folder ? `${folder}/${file.path}` : file.path })),
+      };
+    }),
+    ...registryRoutes(store.registry, route),
     route(['GET'], '/metrics/get-history', (fields) => {
       const input = parse(schemas.metricHistory, fields);
       const history = store.metricHistory(runIdOf(input), input.metric_key);
@@ -411,10 +549,159 @@ function trackingRoutes(store: TrackingStore): Route[] {
   ];
 }
 
+function registryRoutes(
+  registry: ModelRegistry,
+  route: (methods: Route['methods'], path: string, handle: Handler) => Route,
+): Route[] {
+  const modelJson = (model: RegisteredModel) => ({ registered_model: registeredModelJson(registry, model) });
+  const versionJson = (version: ModelVersion) => ({ model_version: modelVersionJson(registry, version) });
+  return [
+    // registered models
+    route(['POST'], '/registered-models/create', (fields) => {
+      const input = parse(schemas.createRegisteredModel, fields);
+      return modelJson(
+        registry.createModel(input.name, { description: input.description, tags: input.tags }),
+      );
+    }),
+    route(['GET'], '/registered-models/get', (fields) =>
+      modelJson(registry.getModel(parse(schemas.modelName, fields).name)),
+    ),
+    route(['POST'], '/registered-models/rename', (fields) => {
+      const { name, new_name } = parse(schemas.renameModel, fields);
+      return modelJson(registry.renameModel(name, new_name));
+    }),
+    route(['PATCH'], '/registered-models/update', (fields) => {
+      const { name, description } = parse(schemas.updateModel, fields);
+      return modelJson(registry.updateModel(name, description ?? ''));
+    }),
+    route(['DELETE'], '/registered-models/delete', (fields) => {
+      registry.deleteModel(parse(schemas.modelName, fields).name);
+      return {};
+    }),
+    route(['GET'], '/registered-models/search', (fields) => {
+      const search = parse(schemas.searchRegistry, fields);
+      const clauses = parseRegistryFilter(search.filter, ['name']);
+      const matching = registry
+        .listModels()
+        .filter((model) => clauses.every((clause) => clause.test(model.name)));
+      const page = paginate(
+        sortRegisteredModels(matching, search.order_by),
+        search.max_results ?? 100,
+        search.page_token,
+      );
+      return withPageToken(
+        { registered_models: page.items.map((model) => registeredModelJson(registry, model)) },
+        page.nextPageToken,
+      );
+    }),
+    route(['GET', 'POST'], '/registered-models/get-latest-versions', (fields) => {
+      const { name, stages } = parse(schemas.latestVersions, fields);
+      return {
+        model_versions: registry
+          .latestVersions(name, stages)
+          .map((version) => modelVersionJson(registry, version)),
+      };
+    }),
+    route(['POST'], '/registered-models/set-tag', (fields) => {
+      const { name, key, value } = parse(schemas.modelTag, fields);
+      registry.setModelTag(name, key, value);
+      return {};
+    }),
+    route(['DELETE'], '/registered-models/delete-tag', (fields) => {
+      const { name, key } = parse(schemas.modelTagKey, fields);
+      registry.setModelTag(name, key, null);
+      return {};
+    }),
+    route(['POST'], '/registered-models/alias', (fields) => {
+      const { name, alias, version } = parse(schemas.setAlias, fields);
+      registry.setAlias(name, alias, version);
+      return {};
+    }),
+    route(['DELETE'], '/registered-models/alias', (fields) => {
+      const { name, alias } = parse(schemas.alias, fields);
+      registry.deleteAlias(name, alias);
+      return {};
+    }),
+    route(['GET'], '/registered-models/alias', (fields) => {
+      const { name, alias } = parse(schemas.alias, fields);
+      return versionJson(registry.versionByAlias(name, alias));
+    }),
+    // model versions
+    route(['POST'], '/model-versions/create', (fields) => {
+      const input = parse(schemas.createVersion, fields);
+      return versionJson(
+        registry.createVersion(input.name, {
+          source: input.source,
+          runId: input.run_id,
+          runLink: input.run_link,
+          description: input.description,
+          tags: input.tags,
+        }),
+      );
+    }),
+    route(['GET'], '/model-versions/get', (fields) => {
+      const { name, version } = parse(schemas.version, fields);
+      return versionJson(registry.getVersion(name, version));
+    }),
+    route(['PATCH'], '/model-versions/update', (fields) => {
+      const { name, version, description } = parse(schemas.updateVersion, fields);
+      return versionJson(registry.updateVersion(name, version, description ?? ''));
+    }),
+    route(['DELETE'], '/model-versions/delete', (fields) => {
+      const { name, version } = parse(schemas.version, fields);
+      registry.deleteVersion(name, version);
+      return {};
+    }),
+    route(['GET'], '/model-versions/search', (fields) => {
+      const search = parse(schemas.searchRegistry, fields);
+      const clauses = parseRegistryFilter(search.filter, ['name', 'run_id']);
+      const matching = registry
+        .listVersions()
+        .filter((version) =>
+          clauses.every((clause) => clause.test(clause.key === 'name' ? version.name : version.runId)),
+        )
+        .sort((a, b) =>
+          a.name === b.name ? Number(b.version) - Number(a.version) : a.name < b.name ? -1 : 1,
+        );
+      const page = paginate(matching, search.max_results ?? 10000, search.page_token);
+      return withPageToken(
+        { model_versions: page.items.map((version) => modelVersionJson(registry, version)) },
+        page.nextPageToken,
+      );
+    }),
+    route(['POST'], '/model-versions/transition-stage', (fields) => {
+      const input = parse(schemas.transitionStage, fields);
+      return versionJson(
+        registry.transitionStage(
+          input.name,
+          input.version,
+          input.stage,
+          input.archive_existing_versions ?? false,
+        ),
+      );
+    }),
+    route(['GET'], '/model-versions/get-download-uri', (fields) => {
+      const { name, version } = parse(schemas.version, fields);
+      return { artifact_uri: registry.getVersion(name, version).source };
+    }),
+    route(['POST'], '/model-versions/set-tag', (fields) => {
+      const { name, version, key, value } = parse(schemas.versionTag, fields);
+      registry.setVersionTag(name, version, key, value);
+      return {};
+    }),
+    route(['DELETE'], '/model-versions/delete-tag', (fields) => {
+      const { name, version, key } = parse(schemas.versionTagKey, fields);
+      registry.setVersionTag(name, version, key, null);
+      return {};
+    }),
+  ];
+}
+
 // ── the app ─────────────────────────────────────────────────────────────────────────────────────
 
 export async function buildTrackingServer(options: TrackingServerOptions): Promise<FastifyInstance> {
   const store = TrackingStore.open(options.dataDir);
+  const artifacts = new ArtifactStore(options.dataDir, options.artifactMaxBytes);
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: bodyLimitBytes });
   app.addHook('onClose', async () => store.close());
 
@@ -453,14 +740,65 @@ export async function buildTrackingServer(options: TrackingServerOptions): Promi
   app.get('/health', async (_request, reply) => reply.type('text/plain').send('OK'));
   app.get('/version', async (_request, reply) => reply.type('text/plain').send(mlflowCompatibleVersion));
 
-  for (const { methods, path, handle } of trackingRoutes(store)) {
+  for (const { methods, path, handle } of trackingRoutes(store, artifacts)) {
     for (const prefix of apiPrefixes) {
       app.route({
         method: methods,
         url: `${prefix}${path}`,
-        handler: async (request) => handle(request.method === 'GET' ? request.query : request.body),
+        handler: async (request) =>
+          handle(
+            request.method === 'GET'
+              ? request.query
+              : request.method === 'DELETE'
+                ? // MLflow clients send DELETE fields as a JSON body or in the query string.
+                  { ...(request.query as object), ...(request.body as object | undefined) }
+                : request.body,
+          ),
       });
     }
   }
+  await app.register(async (scope) => artifactProxyRoutes(scope, artifacts));
   return app;
+}
+
+/** The artifact path in a proxy URL, each segment percent-decoded (so `%2e%2e` is `..`, then refused). */
+function proxyPathOf(rawUrl: string, prefix: string): string {
+  const encoded = (rawUrl.split('?')[0] ?? '').slice(prefix.length + 1);
+  try {
+    return encoded.split('/').map(decodeURIComponent).join('/');
+  } catch {
+    throw invalidParameter(`Invalid path: ${JSON.stringify(encoded)}`);
+  }
+}
+
+/**
+ * The `mlflow-artifacts` proxy. It has its own scope so uploads are streamed to disk instead of
+ * going through the JSON body parser (and its 16 MB limit).
+ */
+function artifactProxyRoutes(scope: FastifyInstance, artifacts: ArtifactStore): void {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+  for (const prefix of artifactProxyPrefixes) {
+    scope.get(`${prefix}`, async (request) => {
+      const { path } = parse(schemas.proxyList, request.query);
+      return { files: await artifacts.list(path ?? '') };
+    });
+    scope.put(`${prefix}/*`, async (request) => {
+      const declared = request.headers['content-length'];
+      await artifacts.write(
+        proxyPathOf(request.raw.url ?? '', prefix),
+        request.raw,
+        declared === undefined ? undefined : Number(declared),
+      );
+      return {};
+    });
+    scope.get(`${prefix}/*`, async (request, reply) => {
+      const { stream, size } = await artifacts.read(proxyPathOf(request.raw.url ?? '', prefix));
+      return reply.type('application/octet-stream').header('content-length', size).send(stream);
+    });
+    scope.delete(`${prefix}/*`, async (request) => {
+      await artifacts.delete(proxyPathOf(request.raw.url ?? '', prefix));
+      return {};
+    });
+  }
 }

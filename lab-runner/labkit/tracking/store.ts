@@ -10,6 +10,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { invalidParameter, MlflowError, notFound } from './errors';
+import { ModelRegistry, type RegistryEvent } from './registry';
 
 export const lifecycleStages = ['active', 'deleted'] as const;
 export type LifecycleStage = (typeof lifecycleStages)[number];
@@ -113,7 +114,8 @@ type Event =
   | { type: 'run.lifecycle'; runId: string; stage: LifecycleStage }
   | { type: 'run.log'; runId: string; metrics: JournalMetric[]; params: Param[]; tags: Tag[] }
   | { type: 'run.delete-tag'; runId: string; key: string }
-  | { type: 'run.inputs'; runId: string; datasets: DatasetInput[]; models: { model_id: string }[] };
+  | { type: 'run.inputs'; runId: string; datasets: DatasetInput[]; models: { model_id: string }[] }
+  | RegistryEvent;
 
 export const journalFileName = 'tracking.jsonl';
 
@@ -195,11 +197,15 @@ export class TrackingStore {
   private readonly runs = new Map<string, Run>();
   private nextExperimentId = 1;
   private journalFd: number | null = null;
+  /** The model registry, kept in the same journal. */
+  readonly registry: ModelRegistry;
 
   private constructor(
     readonly dataDir: string,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.registry = new ModelRegistry((event) => this.commit(event), now);
+  }
 
   /** Opens (creating if needed) the store in `dataDir` and replays its journal. */
   static open(dataDir: string, options: { now?: () => number } = {}): TrackingStore {
@@ -364,6 +370,8 @@ export class TrackingStore {
         }
         return;
       }
+      default:
+        this.registry.apply(event);
     }
   }
 
