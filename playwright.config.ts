@@ -9,6 +9,15 @@ export const e2eRunnerDataDir = 'test-results/e2e/runner';
 
 /** Debian's Chromium (installed by `npm test` when missing); Playwright's own download cannot work offline. */
 export const chromiumExecutable = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Flags for Debian's Chromium in a container, offline (the e2e suite and the benchmarks). */
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -27,14 +36,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: chromiumExecutable,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: chromiumArgs,
     },
   },
   // The lab runner (real Docker, the sandbox image built by `npm test`) and the production build

@@ -85,10 +85,6 @@ export function useLabSession(labId: string) {
           };
         });
       } catch (error) {
-        if (error instanceof LabApiError && error.code === 'NOT_SIGNED_IN') {
-          setState((previous) => ({ ...previous, phase: 'not-started', session: null }));
-          return;
-        }
         if (first) setState((previous) => ({ ...previous, phase: 'error', error: messageOf(error) }));
       }
     },

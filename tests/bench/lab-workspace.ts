@@ -12,6 +12,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { projectRoot } from '@/lib/config';
 import { startTestRunner, testSecret, type TestRunner } from '@/tests/support/runner';
+import { chromiumArgs, chromiumExecutable } from '../../playwright.config';
 import { startProductionServer, type RunningServer } from './server';
 import { percentile, summarize, type BenchResult } from './stats';
 
@@ -19,7 +20,6 @@ const labId = 'reproducible-training';
 const stepId = 'deterministic-run';
 const samples = 10;
 const poolSize = 2;
-const chromiumExecutable = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const log = (message: string) => console.error(`  ${message}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -217,14 +217,7 @@ export async function benchLabWorkspace(): Promise<BenchResult[]> {
     server = await startProductionServer({ env: { RUNNER_URL: runner.url, RUNNER_SECRET: testSecret } });
     browser = await chromium.launch({
       executablePath: chromiumExecutable,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: chromiumArgs,
     });
 
     const starts: StartSample[] = [];
