@@ -3,13 +3,14 @@
  * Both the web app and the lab runner read labs through this schema and `loader.ts`.
  */
 import { z } from 'zod';
+import { labkitServiceNames } from './labkit-services';
 
 const kebabCase = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 export const labIdSchema = z.string().max(64).regex(kebabCase, 'must be a kebab-case lab id');
 
-/** labkit services a lab may ask for. They arrive with the labkit issues; none is built yet. */
-export const availableServices: readonly string[] = [];
+/** labkit services a lab may ask for (lib/labs/labkit-services.ts). */
+export const availableServices: readonly string[] = labkitServiceNames;
 
 export const resourcesSchema = z.strictObject({
   cpus: z.number().positive().max(8).optional(),

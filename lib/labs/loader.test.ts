@@ -123,8 +123,8 @@ describe('loadLab', () => {
       /field "chapter": there is no chapter "02-missing"/,
     );
     expectProblem(
-      project({ ...validLab(), services: ['tracking'] }).load,
-      /field "services\.0": "tracking" is not a labkit service/,
+      project({ ...validLab(), services: ['serving-gateway'] }).load,
+      /field "services\.0": "serving-gateway" is not a labkit service \(available: tracking\)/,
     );
     expectProblem(
       project({ ...validLab(), open: ['nope.py'] }).load,

@@ -106,7 +106,7 @@ export function loadLab(labId: string, options: LoadOptions): Lab {
   }
   lab.services.forEach((service, index) => {
     if (!availableServices.includes(service)) {
-      const known = availableServices.length ? availableServices.join(', ') : 'none yet';
+      const known = availableServices.join(', ');
       throw problem(`services.${index}`, `"${service}" is not a labkit service (available: ${known})`);
     }
   });

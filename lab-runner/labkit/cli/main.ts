@@ -1,20 +1,36 @@
-/** The `labkit` command (`npm run labkit -- …`). Subcommands: serve. */
-import { parseServeArguments, serve } from './serve';
+/**
+ * The `labkit` command: `/opt/labkit/bin/labkit` in sandboxes, `npm run labkit -- …` on the host.
+ * Each subcommand lives in its own module and exports `run(args): Promise<number>` (the exit code).
+ */
+type Command = { summary: string; run: (args: string[]) => Promise<number> };
 
-const [command, ...args] = process.argv.slice(2);
-const usage = 'Usage: labkit serve <tracking> [--port N] [--host H] --data <dir>';
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serve')).serveCommand,
+  services: async () => (await import('./services')).servicesCommand,
+};
 
-if (command !== 'serve') {
-  console.error(usage);
+function usage(): string {
+  return [
+    'Usage: labkit <command> [arguments]',
+    '',
+    'Commands:',
+    '  serve <service> --data DIR [--port N] [--host H]   run a labkit service in the foreground',
+    '  services up|status [service…]                       start the lab\'s services in the background',
+    '',
+    'Run `labkit <command> --help` for the details of one command.',
+  ].join('\n');
+}
+
+const [name, ...args] = process.argv.slice(2);
+if (!name || name === '--help' || name === '-h' || name === 'help') {
+  console.log(usage());
+  process.exit(name ? 0 : 2);
+}
+const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+if (!load) {
+  console.error(`labkit: unknown command "${name}".\n\n${usage()}`);
   process.exit(2);
 }
-try {
-  const close = await serve(parseServeArguments(args));
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => void close().finally(() => process.exit(0)));
-  }
-} catch (error) {
-  console.error(`labkit: ${(error as Error).message}`);
-  console.error(usage);
-  process.exit(2);
-}
+const command = await load();
+const code = await command.run(args);
+if (code !== undefined && code >= 0) process.exitCode = code;

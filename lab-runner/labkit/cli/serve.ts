@@ -5,12 +5,13 @@
  * the host; in sandboxes it will listen on 127.0.0.1:5000.
  */
 import { parseArgs } from 'node:util';
+import { labkitServiceNames, labkitServices as serviceTable } from '../../../lib/labs/labkit-services';
 import { buildTrackingServer } from '../tracking/server';
 
-export const labkitServices = ['tracking'] as const;
+export const labkitServices = labkitServiceNames;
 export type LabkitService = (typeof labkitServices)[number];
 
-const defaultPorts: Record<LabkitService, number> = { tracking: 5000 };
+const defaultPorts: Record<LabkitService, number> = { tracking: serviceTable.tracking.port };
 
 export type ServeOptions = { service: LabkitService; port: number; host: string; dataDir: string };
 
@@ -47,3 +48,29 @@ export async function serve(options: ServeOptions): Promise<() => Promise<void>>
   );
   return () => app.close();
 }
+
+export const serveUsage = 'Usage: labkit serve <tracking> --data <dir> [--port N] [--host H]';
+
+/** `labkit serve …`: runs until SIGINT or SIGTERM, then closes the service cleanly. */
+export const serveCommand = {
+  summary: 'run a labkit service in the foreground',
+  async run(args: string[]): Promise<number> {
+    if (args.includes('--help') || args.includes('-h')) {
+      console.log(serveUsage);
+      return 0;
+    }
+    let close: () => Promise<void>;
+    try {
+      close = await serve(parseServeArguments(args));
+    } catch (error) {
+      console.error(`labkit: ${(error as Error).message}`);
+      console.error(serveUsage);
+      return 2;
+    }
+    await new Promise<void>((resolve) => {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+    });
+    await close();
+    return 0;
+  },
+};
