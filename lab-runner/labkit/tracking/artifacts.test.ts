@@ -269,6 +269,54 @@ describe('artifacts/list', () => {
     });
   });
 
+  it('pages a large folder: 1000 entries at a time with next_page_token, or max_results', async () => {
+    const { runId, artifactUri } = await createRun();
+    const folder = path.join(dataDir, 'artifacts', artifactUri.replace('mlflow-artifacts:/', ''), 'many');
+    fs.mkdirSync(folder, { recursive: true });
+    const names = Array.from({ length: 1203 }, (_, i) => `f${String(i).padStart(4, '0')}.txt`);
+    for (const name of names) fs.writeFileSync(path.join(folder, name), 'x');
+    fs.mkdirSync(path.join(folder, 'zz-sub'));
+    const list = async (query: Record<string, string>) => {
+      const response = await app.inject({
+        method: 'GET',
+        url: '/api/2.0/mlflow/artifacts/list',
+        query: { run_id: runId, path: 'many', ...query },
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      return response.json() as Json;
+    };
+    const first = await list({});
+    expect(first.files).toHaveLength(1000);
+    expect(first.files[0]).toEqual({ path: 'many/f0000.txt', is_dir: false, file_size: 1 });
+    expect(first.next_page_token).toEqual(expect.any(String));
+    const second = await list({ page_token: first.next_page_token });
+    expect(second.files).toHaveLength(204);
+    expect(second.files.at(-1)).toEqual({ path: 'many/zz-sub', is_dir: true });
+    expect(second).not.toHaveProperty('next_page_token');
+    expect([...first.files, ...second.files].map((file: Json) => file.path)).toEqual([
+      ...names.map((name) => `many/${name}`),
+      'many/zz-sub',
+    ]);
+
+    const small = await list({ max_results: '500' });
+    expect(small.files).toHaveLength(500);
+    const rest = await list({ max_results: '500', page_token: small.next_page_token });
+    expect(rest.files[0].path).toBe('many/f0500.txt');
+
+    const bad = await app.inject({
+      method: 'GET',
+      url: '/api/2.0/mlflow/artifacts/list',
+      query: { run_id: runId, page_token: 'not a token' },
+    });
+    expect(bad.statusCode).toBe(400);
+    const tooMany = await app.inject({
+      method: 'GET',
+      url: '/api/2.0/mlflow/artifacts/list',
+      query: { run_id: runId, max_results: '1001' },
+    });
+    expect(tooMany.statusCode).toBe(400);
+  });
+
   it('refuses traversal out of the run root and answers 404 for an unknown run', async () => {
     const { runId } = await createRun();
     const escape = await app.inject({

@@ -135,18 +135,33 @@ export class ArtifactStore {
 
   /** The entries of the folder at `relative`, by name; a missing folder or a file lists as empty. */
   async list(relative: string): Promise<ArtifactFile[]> {
+    return (await this.listPage(relative, 0, Infinity)).files;
+  }
+
+  /**
+   * Up to `limit` entries of the folder at `relative`, from the `offset`-th in name order, and how
+   * many entries it has in all. Only the entries on the page are `stat`ed for their size.
+   */
+  async listPage(
+    relative: string,
+    offset: number,
+    limit: number,
+  ): Promise<{ files: ArtifactFile[]; total: number }> {
     const target = await this.locate(relative);
-    const entries = await fs.promises.readdir(target, { withFileTypes: true }).catch(() => []);
-    const files: ArtifactFile[] = [];
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (entry.isDirectory()) files.push({ path: entry.name, is_dir: true });
-      else if (entry.isFile()) {
-        const { size } = await fs.promises.stat(path.join(target, entry.name));
-        files.push({ path: entry.name, is_dir: false, file_size: size });
-      }
+    const entries = (await fs.promises.readdir(target, { withFileTypes: true }).catch(() => []))
       // Symlinks and other special files are not listed: they are never served either.
+      .filter((entry) => entry.isDirectory() || entry.isFile())
+      .sort((a, b) => a.name.localeCompare(b.name));
+    const files: ArtifactFile[] = [];
+    for (const entry of entries.slice(offset, offset + limit)) {
+      if (entry.isDirectory()) files.push({ path: entry.name, is_dir: true });
+      else {
+        const stat = await fs.promises.stat(path.join(target, entry.name)).catch(() => undefined);
+        // A file removed since the readdir is simply not listed.
+        if (stat) files.push({ path: entry.name, is_dir: false, file_size: stat.size });
+      }
     }
-    return files;
+    return { files, total: entries.length };
   }
 }
 

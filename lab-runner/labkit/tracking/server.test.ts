@@ -163,6 +163,26 @@ describe('experiments', () => {
     expect((await ok('GET', 'experiments/get', { experiment_id })).experiment.lifecycle_stage).toBe('active');
   });
 
+  it('deletes an experiment tag, answering {}; a missing tag is RESOURCE_DOES_NOT_EXIST 404', async () => {
+    const { experiment_id } = await ok('POST', 'experiments/create', { name: 'tagged' });
+    await ok('POST', 'experiments/set-experiment-tag', { experiment_id, key: 'k', value: 'v' });
+    await ok('POST', 'experiments/set-experiment-tag', { experiment_id, key: 'keep', value: 'yes' });
+    expect(await ok('POST', 'experiments/delete-experiment-tag', { experiment_id, key: 'k' })).toEqual({});
+    const { experiment } = await ok('GET', 'experiments/get', { experiment_id });
+    expect(experiment.tags).toEqual([{ key: 'keep', value: 'yes' }]);
+    const again = await call('POST', 'experiments/delete-experiment-tag', { experiment_id, key: 'k' });
+    expect(again).toEqual({
+      status: 404,
+      body: {
+        error_code: 'RESOURCE_DOES_NOT_EXIST',
+        message: `No tag with name: k in experiment with id ${experiment_id}`,
+      },
+    });
+    const missing = await call('POST', 'experiments/delete-experiment-tag', { experiment_id });
+    expect(missing.status).toBe(400);
+    expect(missing.body.message).toBe("Missing value for required parameter 'key'");
+  });
+
   it('searches by GET and POST with filter, order_by, view_type and paging', async () => {
     for (const name of ['exp-a', 'exp-b', 'exp-c']) await ok('POST', 'experiments/create', { name });
     const deleted = await ok('POST', 'experiments/create', { name: 'exp-gone' });

@@ -9,7 +9,15 @@ import { z } from 'zod';
 import { ArtifactStore, proxyPathOfUri, safeRelativePath } from './artifacts';
 import { MlflowError, invalidParameter } from './errors';
 import { ModelRegistry, parseRegistryFilter, type ModelVersion, type RegisteredModel } from './registry';
-import { paginate, searchExperiments, searchRuns, viewTypes } from './search';
+import {
+  decodePageToken,
+  encodePageToken,
+  paginate,
+  searchExperiments,
+  searchRuns,
+  validateMaxResults,
+  viewTypes,
+} from './search';
 import {
   decodeDouble,
   encodeDouble,
@@ -37,6 +45,11 @@ export const artifactProxyPrefixes = [
   '/ajax-api/2.0/mlflow-artifacts/artifacts',
 ] as const;
 const bodyLimitBytes = 16 * 1024 * 1024;
+/**
+ * The most entries one `artifacts/list` answer carries; beyond it comes a `next_page_token`.
+ * (MLflow's own server sends a whole folder; `max_results` is labkit's extension, 1..1000.)
+ */
+export const artifactListPageSize = 1000;
 const logModelHistoryTag = 'mlflow.log-model.history';
 
 // ── request schemas ─────────────────────────────────────────────────────────────────────────────
@@ -73,6 +86,7 @@ const schemas = {
   }),
   updateExperiment: z.object({ experiment_id: requiredString, new_name: requiredString }),
   setExperimentTag: z.object({ experiment_id: requiredString, key: requiredString, value: z.string() }),
+  deleteExperimentTag: z.object({ experiment_id: requiredString, key: requiredString }),
   createRun: z.object({
     experiment_id: z.string().optional(),
     run_name: z.string().optional(),
@@ -136,6 +150,7 @@ const schemas = {
     ...runIdFields,
     path: z.string().optional(),
     page_token: z.string().optional(),
+    max_results: int64.optional(),
   }),
   proxyList: z.object({ path: z.string().optional() }),
   createRegisteredModel: z.object({
@@ -426,6 +441,11 @@ function trackingRoutes(store: TrackingStore, artifacts: ArtifactStore): Route[]
       store.setExperimentTag(experiment_id, key, value);
       return {};
     }),
+    route(['POST'], '/experiments/delete-experiment-tag', (fields) => {
+      const { experiment_id, key } = parse(schemas.deleteExperimentTag, fields);
+      store.deleteExperimentTag(experiment_id, key);
+      return {};
+    }),
     // runs
     route(['POST'], '/runs/create', (fields) => {
       const input = parse(schemas.createRun, fields);
@@ -529,15 +549,22 @@ function trackingRoutes(store: TrackingStore, artifacts: ArtifactStore): Route[]
     route(['GET'], '/artifacts/list', async (fields) => {
       // Paths in the answer are relative to the run's artifact root, as MLflow's list_artifacts.
       const input = parse(schemas.listArtifacts, fields);
+      const pageSize = input.max_results ?? artifactListPageSize;
+      validateMaxResults(pageSize, artifactListPageSize);
+      const offset = decodePageToken(input.page_token);
       const run = store.getRun(runIdOf(input));
       const runRoot = proxyPathOfUri(run.artifactUri);
       if (runRoot === undefined) return { root_uri: run.artifactUri, files: [] };
       const folder = safeRelativePath(input.path ?? '');
-      const files = await artifacts.list(folder ? `${runRoot}/${folder}` : runRoot);
-      return {
-        root_uri: run.artifactUri,
-        files: files.map((file) => ({ ...file, path: folder ? `${folder}/${file.path}` : file.path })),
-      };
+      const page = await artifacts.listPage(folder ? `${runRoot}/${folder}` : runRoot, offset, pageSize);
+      const end = offset + pageSize;
+      return withPageToken(
+        {
+          root_uri: run.artifactUri,
+          files: page.files.map((file) => ({ ...file, path: folder ? `${folder}/${file.path}` : file.path })),
+        },
+        end < page.total ? encodePageToken(end) : undefined,
+      );
     }),
     ...registryRoutes(store.registry, route),
     route(['GET'], '/metrics/get-history', (fields) => {

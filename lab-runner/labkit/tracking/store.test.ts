@@ -86,6 +86,23 @@ describe('experiments', () => {
     expect(store.getRun(run.runId).lifecycleStage).toBe('active');
   });
 
+  it('deletes an experiment tag, as MLflow: missing tag 404, deleted experiment 400, kept on restart', () => {
+    const id = store.createExperiment('tagged');
+    store.setExperimentTag(id, 'team', 'eta');
+    store.setExperimentTag(id, 'owner', 'ana');
+    store.deleteExperimentTag(id, 'team');
+    expect([...store.getExperiment(id).tags]).toEqual([['owner', 'ana']]);
+    expect(errorOf(() => store.deleteExperimentTag(id, 'team'))).toMatchObject({
+      code: 'RESOURCE_DOES_NOT_EXIST',
+      message: `No tag with name: team in experiment with id ${id}`,
+    });
+    expect(errorOf(() => store.deleteExperimentTag('99', 'owner')).code).toBe('RESOURCE_DOES_NOT_EXIST');
+    store.deleteExperiment(id);
+    expect(errorOf(() => store.deleteExperimentTag(id, 'owner')).code).toBe('INVALID_PARAMETER_VALUE');
+    store.restoreExperiment(id);
+    expect([...reopen().getExperiment(id).tags]).toEqual([['owner', 'ana']]);
+  });
+
   it('refuses to delete the Default experiment', () => {
     expect(errorOf(() => store.deleteExperiment('0')).code).toBe('INVALID_PARAMETER_VALUE');
   });

@@ -109,6 +109,7 @@ type Event =
   | { type: 'experiment.rename'; experimentId: string; name: string; time: number }
   | { type: 'experiment.lifecycle'; experimentId: string; stage: LifecycleStage; time: number }
   | { type: 'experiment.tag'; experimentId: string; key: string; value: string; time: number }
+  | { type: 'experiment.delete-tag'; experimentId: string; key: string; time: number }
   | { type: 'run.create'; run: RunRecord }
   | { type: 'run.update'; runId: string; status?: RunStatus; endTime?: number; runName?: string }
   | { type: 'run.lifecycle'; runId: string; stage: LifecycleStage }
@@ -307,6 +308,12 @@ export class TrackingStore {
         experiment.lastUpdateTime = event.time;
         return;
       }
+      case 'experiment.delete-tag': {
+        const experiment = this.mustExperiment(event.experimentId);
+        experiment.tags.delete(event.key);
+        experiment.lastUpdateTime = event.time;
+        return;
+      }
       case 'run.create': {
         const { tags, ...rest } = event.run;
         this.runs.set(rest.runId, {
@@ -488,6 +495,15 @@ export class TrackingStore {
     validateKey('tag', key);
     validateValueLength('Tag', key, value, limits.maxTagValueLength);
     this.commit({ type: 'experiment.tag', experimentId, key, value, time: this.now() });
+  }
+
+  /** As MLflow's SQL store: the experiment must be active and have the tag. */
+  deleteExperimentTag(experimentId: string, key: string): void {
+    const experiment = this.mustActiveExperiment(experimentId);
+    if (!experiment.tags.has(key)) {
+      throw notFound(`No tag with name: ${key} in experiment with id ${experimentId}`);
+    }
+    this.commit({ type: 'experiment.delete-tag', experimentId, key, time: this.now() });
   }
 
   // ── runs ────────────────────────────────────────────────────────────────────────────────────
