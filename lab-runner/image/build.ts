@@ -22,6 +22,7 @@ import {
   systemPath,
   type Log,
 } from '@/lab-runner/docker-engine';
+import { labkitBundleHash, writeLabkitBundle } from '@/lab-runner/labkit/bundle';
 import { projectRoot } from '@/lib/config';
 
 export const sandboxImageRepository = 'mlops-academy/lab';
@@ -44,7 +45,15 @@ export const imageChanges = [
 
 const debian = { suite: 'bookworm', variant: 'minbase' } as const;
 const imageDir = path.join(projectRoot, 'lab-runner', 'image');
-const inputFiles = ['packages.txt', 'install-packages.sh', 'setup-rootfs.sh', 'Dockerfile'] as const;
+const inputFiles = [
+  'packages.txt',
+  'install-packages.sh',
+  'setup-rootfs.sh',
+  'install-labkit.sh',
+  'Dockerfile',
+] as const;
+/** Where `--stage-labkit` puts labkit for the Dockerfile path (git-ignored). */
+const dockerfileLabkitDir = path.join(imageDir, 'labkit');
 const hashPrefixLength = 12;
 
 /** .deb files of the last build, shared by debootstrap (--cache-dir) and apt in the chroot. */
@@ -106,7 +115,10 @@ export function parsePackageList(text: string): string[] {
   return packages;
 }
 
-/** SHA-256 over the image's input files and the settings in this module that shape the image. */
+/**
+ * SHA-256 over the image's input files, the settings in this module that shape the image, and the
+ * labkit bundle installed into /opt/labkit (lab-runner/labkit/bundle.ts).
+ */
 export function imageInputsHash(): string {
   const hash = createHash('sha256');
   for (const name of inputFiles) {
@@ -117,6 +129,7 @@ export function imageInputsHash(): string {
       .update('\0');
   }
   hash.update(JSON.stringify({ debian, changes: imageChanges }));
+  hash.update('labkit\0').update(labkitBundleHash());
   return hash.digest('hex');
 }
 
@@ -562,6 +575,12 @@ async function buildImage(docker: Docker, inputsHash: string, noCache: boolean, 
     await runInRootfs(root, 'setup-rootfs.sh', [inputsHash], progress);
     fs.rmSync(inRootfs, { recursive: true, force: true });
 
+    stage('Installing labkit into /opt/labkit (install-labkit.sh in a chroot)');
+    const labkitScripts = copyScriptsIntoRootfs(root, ['install-labkit.sh']);
+    writeLabkitBundle(path.join(labkitScripts, 'labkit'));
+    await runInRootfs(root, 'install-labkit.sh', [`${scriptsInRootfs}/labkit`], progress);
+    fs.rmSync(labkitScripts, { recursive: true, force: true });
+
     stage('Importing the root filesystem into Docker');
     await importRootfs(docker, root, inputsHash, log);
   } finally {
@@ -682,9 +701,18 @@ async function main(args: string[]): Promise<void> {
     console.log(imageInputsHash());
     return;
   }
+  if (args.includes('--stage-labkit')) {
+    // The Dockerfile path copies labkit from the build context.
+    fs.rmSync(dockerfileLabkitDir, { recursive: true, force: true });
+    writeLabkitBundle(dockerfileLabkitDir);
+    console.log(`labkit staged in ${path.relative(projectRoot, dockerfileLabkitDir)}`);
+    return;
+  }
   const unknown = args.filter((arg) => arg !== '--force' && arg !== '--no-cache');
   if (unknown.length) {
-    console.error('Usage: tsx lab-runner/image/build.ts [--force] [--no-cache] [--print-hash]');
+    console.error(
+      'Usage: tsx lab-runner/image/build.ts [--force] [--no-cache] [--print-hash] [--stage-labkit]',
+    );
     process.exit(2);
   }
   const { docker } = await ensureDockerEngine();

@@ -1,0 +1,106 @@
+/**
+ * What the sandbox image carries of labkit, under `/opt/labkit`:
+ *
+ *   bin/labkit          sh wrapper: `exec node /opt/labkit/lib/labkit.mjs "$@"`
+ *   lib/labkit.mjs      the `labkit` command (cli/main.ts and everything it imports) bundled by
+ *                       esbuild into one ES module for the image's Node 18: no node_modules, no
+ *                       native addon
+ *   python/labkit/      the learner-facing Python client (standard library only); the image puts
+ *                       /opt/labkit/python on Python's path with a .pth file
+ *
+ * `labkitBundle()` builds it in memory (about 0.3 s) so the image's inputs hash can cover the exact
+ * bytes that go in: a change to labkit's code or to a bundled dependency changes the hash and so
+ * rebuilds the image, and nothing else does.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildSync } from 'esbuild';
+import { projectRoot } from '../../lib/config';
+
+export type BundleFile = { path: string; content: Buffer; mode: number };
+
+const labkitDir = path.join(projectRoot, 'lab-runner', 'labkit');
+const pythonPackageDir = path.join(labkitDir, 'python', 'labkit');
+/** The image's Node (Debian bookworm's nodejs). */
+export const sandboxNodeTarget = 'node18';
+
+const wrapper = `#!/bin/sh
+# labkit: the in-sandbox MLOps stack (lab-runner/labkit in the MLOps Academy repository).
+exec node /opt/labkit/lib/labkit.mjs "$@"
+`;
+
+/** The `labkit` command as one ES module (Node built-ins stay imports; everything else is inlined). */
+export function bundleCli(): Buffer {
+  const result = buildSync({
+    entryPoints: [path.join(labkitDir, 'cli', 'main.ts')],
+    bundle: true,
+    platform: 'node',
+    target: sandboxNodeTarget,
+    format: 'esm',
+    minify: true,
+    keepNames: true,
+    legalComments: 'none',
+    write: false,
+    logLevel: 'silent',
+    // Bundled CommonJS dependencies call require() for Node built-ins.
+    banner: { js: "import{createRequire as __labkitRequire}from'node:module';const require=__labkitRequire(import.meta.url);" },
+    define: { 'process.env.NODE_ENV': '"production"' },
+  });
+  const output = result.outputFiles[0];
+  if (!output) throw new Error('esbuild produced no output for lab-runner/labkit/cli/main.ts');
+  return Buffer.from(output.contents);
+}
+
+/** Python files of the client package, tests and caches left out. */
+function pythonFiles(): BundleFile[] {
+  if (!fs.existsSync(pythonPackageDir)) return [];
+  const files: BundleFile[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== '__pycache__' && entry.name !== 'tests') walk(full);
+      } else if (entry.isFile() && entry.name.endsWith('.py')) {
+        files.push({
+          path: path.posix.join('python', 'labkit', path.relative(pythonPackageDir, full).split(path.sep).join('/')),
+          content: fs.readFileSync(full),
+          mode: 0o644,
+        });
+      }
+    }
+  };
+  walk(pythonPackageDir);
+  return files;
+}
+
+let cached: BundleFile[] | undefined;
+
+/** Every file of `/opt/labkit`, paths relative to it, in a stable order. Built once per process. */
+export function labkitBundle(): BundleFile[] {
+  cached ??= [
+    { path: 'bin/labkit', content: Buffer.from(wrapper), mode: 0o755 },
+    { path: 'lib/labkit.mjs', content: bundleCli(), mode: 0o644 },
+    ...pythonFiles(),
+  ];
+  return cached;
+}
+
+/** SHA-256 over the bundle's paths, modes and bytes. */
+export function labkitBundleHash(files = labkitBundle()): string {
+  const hash = createHash('sha256');
+  for (const file of files) {
+    hash.update(file.path).update('\0').update(String(file.mode)).update('\0').update(file.content).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+/** Writes the bundle into `dir` (which becomes `/opt/labkit`'s content). */
+export function writeLabkitBundle(dir: string, files = labkitBundle()): void {
+  for (const file of files) {
+    const target = path.join(dir, file.path);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, file.content, { mode: file.mode });
+    fs.chmodSync(target, file.mode);
+  }
+}
