@@ -416,6 +416,7 @@ export class DockerDriver implements SandboxDriver {
     sessionId: string,
     cmd: string[],
     size: { cols: number; rows: number },
+    env: Record<string, string> = {},
   ): Promise<TtySession> {
     let exec: Docker.Exec;
     try {
@@ -423,7 +424,12 @@ export class DockerDriver implements SandboxDriver {
         Cmd: cmd,
         User: users.learner,
         WorkingDir: '/home/learner/work',
-        Env: ['TERM=xterm-256color', 'COLORTERM=truecolor', 'LANG=C.UTF-8'],
+        Env: [
+          'TERM=xterm-256color',
+          'COLORTERM=truecolor',
+          'LANG=C.UTF-8',
+          ...Object.entries(env).map(([key, value]) => `${key}=${value}`),
+        ],
         AttachStdin: true,
         AttachStdout: true,
         AttachStderr: true,

@@ -98,7 +98,13 @@ export interface SandboxDriver {
     starterFiles: StarterFile[],
   ): Promise<void>;
   exec(sessionId: string, request: ExecRequest): Promise<ExecResult>;
-  attachTty(sessionId: string, cmd: string[], size: { cols: number; rows: number }): Promise<TtySession>;
+  /** An interactive process with a TTY as the learner; `env` adds to the terminal's variables. */
+  attachTty(
+    sessionId: string,
+    cmd: string[],
+    size: { cols: number; rows: number },
+    env?: Record<string, string>,
+  ): Promise<TtySession>;
   /** Path on this host of the unix socket that reaches `port` inside the sandbox. */
   serviceSocket(sessionId: string, port: number): Promise<string>;
   stats(sessionId: string): Promise<SandboxStats>;

@@ -83,6 +83,9 @@ export async function gradeStep(deps: Deps, sessionId: string, stepId: string): 
     durationMs: Date.now() - started,
   });
 
+  // A learner may have stopped a service the check and the runs talk to: bring it back first.
+  if (lab.services.length > 0) await deps.sessions.ensureServices(sessionId);
+
   let runs: Run[] = [];
   if (step.runs.length > 0) {
     const outcome = await learnerRuns(deps, sessionId, step.runs, step.timeoutSeconds);

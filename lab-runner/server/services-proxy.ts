@@ -5,7 +5,8 @@
  * it to 127.0.0.1:<port> inside.
  *
  * The platform's credentials never reach the sandbox (cookies, Authorization and the token are
- * stripped) and a sandbox cannot set cookies on the platform's origin (Set-Cookie is dropped).
+ * stripped), a sandbox cannot set cookies on the platform's origin (Set-Cookie is dropped), and
+ * what it answers cannot run script there (see `inertResponseHeaders`).
  */
 import http from 'node:http';
 import type { FastifyInstance } from 'fastify';
@@ -28,6 +29,18 @@ const hopByHop = new Set([
   'host',
 ]);
 const neverForwarded = new Set(['cookie', 'authorization', 'x-academy-token']);
+/**
+ * What a sandbox answers reaches the browser on the platform's origin, and a learner controls it
+ * (they can run any server on any port). So it is made inert: opened as a page it runs no script
+ * and has an opaque origin (CSP `sandbox`), it is never sniffed into HTML, and other sites cannot
+ * embed it. The workspace's service pages only fetch JSON and files, which these do not affect.
+ */
+const inertResponseHeaders = {
+  'content-security-policy': "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'",
+  'x-content-type-options': 'nosniff',
+  'cross-origin-resource-policy': 'same-origin',
+  'referrer-policy': 'no-referrer',
+};
 
 export function registerServiceProxy(app: FastifyInstance, options: RunnerAppOptions): void {
   const { sessions, secret } = options;
@@ -74,6 +87,7 @@ export function registerServiceProxy(app: FastifyInstance, options: RunnerAppOpt
       const responseHeaders = { ...response.headers };
       delete responseHeaders['set-cookie'];
       for (const name of hopByHop) delete responseHeaders[name];
+      Object.assign(responseHeaders, inertResponseHeaders);
       reply.raw.writeHead(response.statusCode ?? 502, responseHeaders);
       response.pipe(reply.raw);
     });

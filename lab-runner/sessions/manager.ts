@@ -15,6 +15,7 @@ import {
   type SandboxStats,
   type TtySession,
 } from '../drivers/driver';
+import { labkitEnvironment } from '../../lib/labs/labkit-services';
 import type { LabCatalog, LabSandbox } from '../labs';
 import { RunnerError } from '../server/errors';
 import type { RunnerMetrics } from '../server/metrics';
@@ -24,6 +25,8 @@ export type Session = {
   id: string;
   userId: string;
   labId: string;
+  /** The labkit services the lab runs in the sandbox (`services:` in lab.yaml). */
+  services: string[];
   state: SessionState;
   createdAt: number;
   readyAt?: number;
@@ -73,6 +76,8 @@ export type SessionManagerOptions = {
 type PoolEntry = { id: string; image: string; resources: SandboxResources };
 
 const reaperIntervalMs = 15_000;
+/** `labkit services up` starts each service and waits for its health check (15 s at most each). */
+const servicesUpTimeoutMs = 40_000;
 /**
  * Container creations in flight at once. Docker serialises much of a creation internally; dozens
  * in parallel (a workshop starting) thrash it, so a few at a time finish sooner overall.
@@ -123,6 +128,7 @@ export class SessionManager {
         id: labels.sessionId,
         userId: labels.userId,
         labId: labels.labId,
+        services: this.servicesOf(labels.labId),
         state: info.isRunning ? 'ready' : 'stopped',
         createdAt: info.createdAt,
         readyAt: info.isRunning ? now : undefined,
@@ -191,7 +197,8 @@ export class SessionManager {
 
   /**
    * The learner's sandbox for a lab: the existing one (resumed if it was stopped), or a new one,
-   * taken from the warm pool when one fits. Resolves once the shell works.
+   * taken from the warm pool when one fits. Resolves once the shell works and the lab's services
+   * answer.
    */
   async create(userId: string, labId: string): Promise<{ session: Session; isNew: boolean }> {
     const lab = this.options.labs.get(labId);
@@ -210,6 +217,7 @@ export class SessionManager {
       id: poolEntry?.id ?? newSessionId(),
       userId,
       labId,
+      services: lab.services,
       state: 'creating',
       createdAt: now,
       lastActivityAt: now,
@@ -219,7 +227,10 @@ export class SessionManager {
     this.updateGauges();
     const started = performance.now();
     try {
-      await this.withLock(session.id, () => this.provision(session, lab, poolEntry));
+      await this.withLock(session.id, async () => {
+        await this.provision(session, lab, poolEntry);
+        await this.startServices(session);
+      });
       session.state = nextState(session.state, 'ready');
       session.readyAt = Date.now();
       this.options.metrics.startSeconds.observe(
@@ -311,6 +322,7 @@ export class SessionManager {
       nextState(session.state, 'ready');
       this.checkCapacity(session.userId);
       await this.options.driver.start(id);
+      await this.startServices(session);
       session.state = 'ready';
       session.readyAt = Date.now();
       session.lastActivityAt = Date.now();
@@ -326,6 +338,7 @@ export class SessionManager {
     return this.withLock(id, async () => {
       if (session.state !== 'ready' && session.state !== 'stopped') nextState(session.state, 'ready');
       await this.options.driver.resetWorkspace(id, lab.starterFiles);
+      await this.startServices(session);
       session.state = 'ready';
       session.readyAt = Date.now();
       session.lastActivityAt = Date.now();
@@ -344,15 +357,64 @@ export class SessionManager {
     });
   }
 
-  /** Runs a command in a ready sandbox (the grader's entry point). */
+  /**
+   * Runs a command in a ready sandbox (the grader's entry point). It gets the environment of the
+   * lab's services (e.g. MLFLOW_TRACKING_URI), under the request's own variables.
+   */
   async exec(id: string, request: ExecRequest): Promise<ExecResult> {
     this.touch(id);
-    return this.inReadySandbox(id, () => this.options.driver.exec(id, request));
+    const env = { ...labkitEnvironment(this.get(id).services), ...request.env };
+    return this.inReadySandbox(id, () => this.options.driver.exec(id, { ...request, env }));
   }
 
-  /** Opens an interactive TTY process in a ready sandbox (the terminal). */
+  /** Opens an interactive TTY process in a ready sandbox (the terminal), with the services' environment. */
   attachTerminal(id: string, cmd: string[], size: { cols: number; rows: number }): Promise<TtySession> {
-    return this.inReadySandbox(id, () => this.options.driver.attachTty(id, cmd, size));
+    const env = labkitEnvironment(this.get(id).services);
+    return this.inReadySandbox(id, () => this.options.driver.attachTty(id, cmd, size, env));
+  }
+
+  /**
+   * Makes sure the lab's labkit services answer, starting any that do not (a learner may have
+   * stopped one). Cheap when they run: one `labkit services up` that finds them healthy.
+   */
+  async ensureServices(id: string): Promise<void> {
+    const session = this.requireReady(id);
+    try {
+      await this.startServices(session);
+    } catch (error) {
+      throw this.fromDriver(error, session);
+    }
+  }
+
+  /** `labkit services up <services…>` as the learner; throws when one does not come up. */
+  private async startServices(session: Session): Promise<void> {
+    if (!session.services.length) return;
+    const result = await this.options.driver.exec(session.id, {
+      cmd: ['labkit', 'services', 'up', ...session.services],
+      user: 'learner',
+      timeoutMs: servicesUpTimeoutMs,
+      workingDir: '/home/learner',
+      env: { HOME: '/home/learner' },
+      outputLimitBytes: 16 * 1024,
+    });
+    if (result.exitCode !== 0) {
+      const why = result.timedOut
+        ? `no answer within ${servicesUpTimeoutMs / 1000} s`
+        : (result.stderr || result.stdout).trim().split('\n').slice(-6).join('\n');
+      throw new RunnerError(
+        'SANDBOX_FAILED',
+        `The lab's services (${session.services.join(', ')}) did not start: ${why}`,
+      );
+    }
+  }
+
+  /** The services of a lab, or none when the lab is gone (a re-adopted sandbox of a removed lab). */
+  private servicesOf(labId: string): string[] {
+    try {
+      return this.options.labs.lab(labId).services;
+    } catch {
+      return [];
+    }
   }
 
   /** The host unix socket reaching `port` inside a ready sandbox. */

@@ -72,6 +72,9 @@ describe('the service proxy', () => {
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('set-cookie')).toBeNull();
+    // Whatever a learner serves cannot run script on the platform's origin.
+    expect(response.headers.get('content-security-policy')).toMatch(/^sandbox;/);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     const echo = (await response.json()) as Echo;
     expect(echo).toMatchObject({ method: 'POST', path: '/api/runs?limit=5', body: '{"hello":"sandbox"}' });
     expect(echo.headers.cookie).toBeUndefined();
