@@ -44,7 +44,9 @@ export function bundleCli(): Buffer {
     write: false,
     logLevel: 'silent',
     // Bundled CommonJS dependencies call require() for Node built-ins.
-    banner: { js: "import{createRequire as __labkitRequire}from'node:module';const require=__labkitRequire(import.meta.url);" },
+    banner: {
+      js: "import{createRequire as __labkitRequire}from'node:module';const require=__labkitRequire(import.meta.url);",
+    },
     define: { 'process.env.NODE_ENV': '"production"' },
   });
   const output = result.outputFiles[0];
@@ -57,13 +59,19 @@ function pythonFiles(): BundleFile[] {
   if (!fs.existsSync(pythonPackageDir)) return [];
   const files: BundleFile[] = [];
   const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (entry.name !== '__pycache__' && entry.name !== 'tests') walk(full);
       } else if (entry.isFile() && entry.name.endsWith('.py')) {
         files.push({
-          path: path.posix.join('python', 'labkit', path.relative(pythonPackageDir, full).split(path.sep).join('/')),
+          path: path.posix.join(
+            'python',
+            'labkit',
+            path.relative(pythonPackageDir, full).split(path.sep).join('/'),
+          ),
           content: fs.readFileSync(full),
           mode: 0o644,
         });
@@ -90,7 +98,13 @@ export function labkitBundle(): BundleFile[] {
 export function labkitBundleHash(files = labkitBundle()): string {
   const hash = createHash('sha256');
   for (const file of files) {
-    hash.update(file.path).update('\0').update(String(file.mode)).update('\0').update(file.content).update('\0');
+    hash
+      .update(file.path)
+      .update('\0')
+      .update(String(file.mode))
+      .update('\0')
+      .update(file.content)
+      .update('\0');
   }
   return hash.digest('hex');
 }

@@ -76,7 +76,10 @@ describe('a lab with services: [tracking]', () => {
 
   it('grades a step whose run logs to the server and whose check queries it', async () => {
     const grade = async () => {
-      const response = await t.api(`/v1/sessions/${id}/checks`, { method: 'POST', json: { stepId: 'log-a-run' } });
+      const response = await t.api(`/v1/sessions/${id}/checks`, {
+        method: 'POST',
+        json: { stepId: 'log-a-run' },
+      });
       expect(response.status).toBe(200);
       return (await response.json()) as { status: string; message: string };
     };
@@ -100,7 +103,10 @@ describe('a lab with services: [tracking]', () => {
   it('brings the service back when the learner stops it (before a check, or on request)', async () => {
     await shell('pkill -f "labkit.mjs serve tracking"; sleep 0.3');
     expect((await shell('curl -sf http://127.0.0.1:5000/health')).exitCode).not.toBe(0);
-    const response = await t.api(`/v1/sessions/${id}/checks`, { method: 'POST', json: { stepId: 'log-a-run' } });
+    const response = await t.api(`/v1/sessions/${id}/checks`, {
+      method: 'POST',
+      json: { stepId: 'log-a-run' },
+    });
     expect(((await response.json()) as { status: string }).status).toBe('pass');
     expect((await shell('curl -sf http://127.0.0.1:5000/health')).stdout).toBe('OK');
   });

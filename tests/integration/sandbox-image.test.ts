@@ -127,6 +127,21 @@ describe('sandbox image', () => {
     expect((await run('cat /etc/mlops-academy-image')).stdout).toContain(`inputs-hash=${imageInputsHash()}`);
   });
 
+  it('ships labkit: the command on PATH, the Python client importable, both owned by root', async () => {
+    const help = await run('labkit --help');
+    expect(help.exitCode, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/labkit <command>/);
+    const client = await run('cd / && python3 -c "import labkit, sys; print(labkit.__file__)"');
+    expect(client.stdout).toMatch(/^\/opt\/labkit\/python\/labkit\/__init__\.py/);
+    expect(
+      (
+        await run(
+          'find /opt/labkit ! -user root | head -1; test -w /opt/labkit/lib/labkit.mjs || echo read-only',
+        )
+      ).stdout,
+    ).toBe('read-only\n');
+  });
+
   it('gives login shells the workspace, the PATH and the learner prompt', async () => {
     const login = await run('cd / && bash -lic \'pwd; echo $PATH; echo "$PS1"\' 2>/dev/null');
     const [pwd, path, prompt] = login.stdout.trim().split('\n');

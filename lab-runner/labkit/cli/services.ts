@@ -144,7 +144,9 @@ export const servicesCommand = {
       for (const name of names) {
         const up = await isHealthy(name);
         allUp &&= up;
-        console.log(`${name.padEnd(10)} ${up ? 'up  ' : 'down'}  http://127.0.0.1:${labkitServices[name].port}`);
+        console.log(
+          `${name.padEnd(10)} ${up ? 'up  ' : 'down'}  http://127.0.0.1:${labkitServices[name].port}`,
+        );
       }
       return allUp ? 0 : 1;
     }
