@@ -7,6 +7,8 @@ type Command = { summary: string; run: (args: string[]) => Promise<number> };
 const commands: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve')).serveCommand,
   services: async () => (await import('./services')).servicesCommand,
+  runs: async () => (await import('./runs')).runsCommand,
+  models: async () => (await import('./models')).modelsCommand,
 };
 
 function usage(): string {
@@ -16,6 +18,8 @@ function usage(): string {
     'Commands:',
     '  serve <service> --data DIR [--port N] [--host H]   run a labkit service in the foreground',
     '  services up|status [service…]                       start the lab\'s services in the background',
+    '  runs list|show|compare                              read the runs on the tracking server',
+    '  models list|show|promote                            the model registry: versions, stages, aliases',
     '',
     'Run `labkit <command> --help` for the details of one command.',
   ].join('\n');
