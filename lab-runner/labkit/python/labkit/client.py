@@ -84,6 +84,13 @@ def _metric_json(key, value, timestamp, step):
     return {"key": key, "value": _rest.encode_double(value), "timestamp": int(timestamp), "step": int(step or 0)}
 
 
+def _under(root, relative):
+    """``root/relative`` for an artifact path given relative to a run's root (a leading ``/`` does
+    not make it absolute: artifacts never leave the run)."""
+    relative = str(relative).replace("\\", "/").lstrip("/")
+    return posixpath.join(root, relative) if relative else root
+
+
 def _chunks(items, size):
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -334,11 +341,11 @@ class MlflowClient:
 
     def _upload_file(self, artifact_uri, local_file, artifact_file):
         rest, root = self._repo(artifact_uri)
-        rest.put_artifact(posixpath.join(root, artifact_file), local_file=local_file)
+        rest.put_artifact(_under(root, artifact_file), local_file=local_file)
 
     def _upload_bytes(self, artifact_uri, data, artifact_file):
         rest, root = self._repo(artifact_uri)
-        rest.put_artifact(posixpath.join(root, artifact_file), data=data)
+        rest.put_artifact(_under(root, artifact_file), data=data)
 
     def _upload_dir(self, artifact_uri, local_dir, artifact_path=None):
         local_dir = os.path.abspath(local_dir)
@@ -442,7 +449,7 @@ class MlflowClient:
 
     def _read_text(self, run_id, artifact_file):
         rest, root = self._repo(self._artifact_root(run_id))
-        return rest.read_artifact(posixpath.join(root, artifact_file)).decode("utf-8")
+        return rest.read_artifact(_under(root, artifact_file)).decode("utf-8")
 
     # ── the model registry ───────────────────────────────────────────────────────────────────
 

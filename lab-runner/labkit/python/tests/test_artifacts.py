@@ -119,10 +119,12 @@ def test_load_text_and_dict_and_the_artifact_uri(experiment):
 
 
 def test_artifact_paths_cannot_climb_out_of_the_run(experiment, client):
-    with mlflow.start_run():
+    with mlflow.start_run() as run:
         with pytest.raises(MlflowException) as raised:
             mlflow.log_text("x", "../../escape.txt")
         assert raised.value.error_code == "INVALID_PARAMETER_VALUE"
+        mlflow.log_text("x", "/looks/absolute.txt")  # still relative to the run's root
+    assert [f.path for f in client.list_artifacts(run.info.run_id, "looks")] == ["looks/absolute.txt"]
 
 
 def test_the_yaml_fallback_round_trips_without_pyyaml(monkeypatch):
