@@ -3,15 +3,24 @@
 /**
  * The lab workspace: instructions on the left; the editor above the terminal on the right, in
  * resizable panes; the lab's controls on top. Until the sandbox is ready, the right side explains
- * what to do (start, resume, or what went wrong).
+ * what to do (start, resume, or what went wrong). A lab that lists labkit services gets tabs above
+ * the terminal: the editor, then each service's pages (tracking: Experiments and Models).
  */
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { Group, Panel, Separator } from 'react-resizable-panels';
 import type { CodeEditorHandle } from './editor/CodeEditor';
 import { labApi } from './lab-api';
 import { LabControls } from './LabControls';
+import { ServicePage } from './services/ServicePage';
+import {
+  servicePagesFor,
+  type ServiceLink,
+  type ServicePageId,
+  type ServicePageInfo,
+} from './services/service-pages';
+import type { SessionAccess } from './session-access';
 import { StepPanel, type StepView } from './StepPanel';
 import { useLabSession, type LabSessionState } from './use-lab-session';
 import styles from './LabWorkspace.module.css';
@@ -33,6 +42,8 @@ export type LabWorkspaceProps = {
   minutes: number;
   steps: StepView[];
   openFiles: string[];
+  /** The labkit services the lab lists (`lab.yaml`): each adds its pages as tabs. */
+  services?: readonly string[];
 };
 
 function passedCount(state: LabSessionState, steps: StepView[]): number {
@@ -119,7 +130,126 @@ function SandboxNotice({
   );
 }
 
-export function LabWorkspace({ labId, title, chapter, minutes, steps, openFiles }: LabWorkspaceProps) {
+const editorTabId = 'editor';
+
+/**
+ * The upper work pane with tabs (WAI-ARIA tabs, automatic activation): the editor, then the
+ * service pages. Every panel stays mounted once opened (the editor keeps unsaved edits, a page
+ * keeps its selection and scroll); a hidden page stops refreshing.
+ */
+function WorkTabs({
+  pages,
+  editor,
+  access,
+}: {
+  pages: readonly ServicePageInfo[];
+  editor: ReactNode;
+  access: SessionAccess | null;
+}) {
+  const [activeTab, setActiveTab] = useState<string>(editorTabId);
+  const [opened, setOpened] = useState<ReadonlySet<string>>(() => new Set([editorTabId]));
+  const [links, setLinks] = useState<Partial<Record<ServicePageId, ServiceLink>>>({});
+  const listRef = useRef<HTMLDivElement>(null);
+  const tabs = useMemo(() => [{ id: editorTabId, title: 'Editor' }, ...pages], [pages]);
+
+  const activate = useCallback((id: string, focus = false) => {
+    setActiveTab(id);
+    setOpened((previous) => (previous.has(id) ? previous : new Set(previous).add(id)));
+    if (focus) {
+      requestAnimationFrame(() => listRef.current?.querySelector<HTMLElement>(`#work-tab-${id}`)?.focus());
+    }
+  }, []);
+
+  const navigate = useCallback(
+    (pageId: ServicePageId, params: Record<string, string>) => {
+      setLinks((previous) => ({ ...previous, [pageId]: { pageId, params, at: Date.now() } }));
+      activate(pageId);
+    },
+    [activate],
+  );
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const index = tabs.findIndex((tab) => tab.id === activeTab);
+    const moves: Record<string, number> = {
+      ArrowRight: (index + 1) % tabs.length,
+      ArrowLeft: (index - 1 + tabs.length) % tabs.length,
+      Home: 0,
+      End: tabs.length - 1,
+    };
+    const target = tabs[moves[event.key] ?? -1];
+    if (!target) return;
+    event.preventDefault();
+    activate(target.id, true);
+  };
+
+  return (
+    <div className={styles.workTabs} data-active-tab={activeTab}>
+      <div
+        ref={listRef}
+        role="tablist"
+        aria-label="Work area"
+        className={styles.workTabList}
+        onKeyDown={onKeyDown}
+        data-testid="work-tabs"
+      >
+        {tabs.map((tab) => (
+          <button
+            key={tab.id}
+            type="button"
+            role="tab"
+            id={`work-tab-${tab.id}`}
+            aria-selected={tab.id === activeTab}
+            aria-controls={`work-panel-${tab.id}`}
+            tabIndex={tab.id === activeTab ? 0 : -1}
+            className={styles.workTab}
+            onClick={() => activate(tab.id)}
+          >
+            {tab.title}
+          </button>
+        ))}
+      </div>
+      <div
+        role="tabpanel"
+        id={`work-panel-${editorTabId}`}
+        aria-labelledby={`work-tab-${editorTabId}`}
+        hidden={activeTab !== editorTabId}
+        className={styles.workTabPanel}
+      >
+        {editor}
+      </div>
+      {pages.map((page) => (
+        <div
+          key={page.id}
+          role="tabpanel"
+          id={`work-panel-${page.id}`}
+          aria-labelledby={`work-tab-${page.id}`}
+          hidden={activeTab !== page.id}
+          className={styles.workTabPanel}
+        >
+          {opened.has(page.id) && (
+            <ServicePage
+              pageId={page.id}
+              access={access}
+              isActive={activeTab === page.id}
+              link={links[page.id] ?? null}
+              onNavigate={navigate}
+            />
+          )}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export function LabWorkspace({
+  labId,
+  title,
+  chapter,
+  minutes,
+  steps,
+  openFiles,
+  services = [],
+}: LabWorkspaceProps) {
   const { state, access, start, stop, reset, reload } = useLabSession(labId);
   const editorRef = useRef<CodeEditorHandle | null>(null);
   const [chosenStep, setChosenStep] = useState<string | null>(null);
@@ -152,6 +282,12 @@ export function LabWorkspace({ labId, title, chapter, minutes, steps, openFiles 
     if (previousPhase.current === 'resetting' && state.phase === 'ready') refreshEditor();
     previousPhase.current = state.phase;
   }, [state.phase, refreshEditor]);
+
+  const servicesKey = services.join(',');
+  const servicePages = useMemo(
+    () => servicePagesFor(servicesKey ? servicesKey.split(',') : []),
+    [servicesKey],
+  );
 
   const done = passedCount(state, steps);
   const isReady = state.phase === 'ready' && access !== null;
@@ -221,7 +357,17 @@ export function LabWorkspace({ labId, title, chapter, minutes, steps, openFiles 
           <div className={styles.workArea}>
             <Group orientation="vertical" className={styles.panes}>
               <Panel id="pane-editor" defaultSize="60%" minSize="15%" className={styles.pane}>
-                <CodeEditor ref={editorRef} access={access} labId={labId} initialOpen={openFiles} />
+                {servicePages.length > 0 ? (
+                  <WorkTabs
+                    pages={servicePages}
+                    access={access}
+                    editor={
+                      <CodeEditor ref={editorRef} access={access} labId={labId} initialOpen={openFiles} />
+                    }
+                  />
+                ) : (
+                  <CodeEditor ref={editorRef} access={access} labId={labId} initialOpen={openFiles} />
+                )}
               </Panel>
               <Separator className={`${styles.separator} ${styles.separatorHorizontal}`} />
               <Panel

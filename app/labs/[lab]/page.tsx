@@ -31,6 +31,7 @@ export default async function LabPage({ params }: { params: Promise<Params> }) {
       chapter={{ slug: lab.chapter, title: chapter?.title ?? lab.chapter }}
       minutes={lab.minutes}
       openFiles={lab.open}
+      services={lab.services}
       steps={steps.map((step) => ({
         id: step.id,
         title: step.title,
