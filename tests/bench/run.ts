@@ -3,6 +3,7 @@
  * baselines measured in the same run. With --json, stdout carries one JSON object and nothing else.
  */
 import { benchChapterPage } from './chapter-page';
+import { benchLabkitTracking } from './labkit-tracking';
 import { benchLabWorkspace } from './lab-workspace';
 import { benchRunner } from './runner';
 import type { BenchResult } from './stats';
@@ -11,6 +12,7 @@ const benchmarks: { name: string; run: () => Promise<BenchResult | BenchResult[]
   { name: 'chapter page', run: benchChapterPage },
   { name: 'lab runner', run: benchRunner },
   { name: 'lab workspace in Chromium', run: benchLabWorkspace },
+  { name: 'labkit tracking server', run: benchLabkitTracking },
 ];
 
 const isJson = process.argv.includes('--json');
