@@ -142,7 +142,12 @@ export function CompareRuns({ client, runIds, isLive, now, onBack, onOpenRun }: 
             ) : (
               <div className={styles.chartGrid}>
                 {metrics.map((key) => (
-                  <CompareChart key={key} metricKey={key} series={seriesFor(key)} />
+                  <CompareChart
+                    key={key}
+                    metricKey={key}
+                    series={seriesFor(key)}
+                    runIds={runs.map((run) => run.id)}
+                  />
                 ))}
               </div>
             )}

@@ -5,7 +5,10 @@
  * against a metric. Each is a figure whose caption says in words what the chart shows.
  */
 import {
+  Bar,
+  BarChart,
   CartesianGrid,
+  Cell,
   Legend,
   Line,
   LineChart,
@@ -19,6 +22,8 @@ import {
 import {
   compareRows,
   describeCompareChart,
+  describeFinalValues,
+  finalValues,
   describeHistory,
   describeScatter,
   historyPoints,
@@ -88,9 +93,55 @@ export function HistoryChart({ metricKey, history }: { metricKey: string; histor
   );
 }
 
-/** One metric across several runs: one line per run over steps (the compare view). */
-export function CompareChart({ metricKey, series }: { metricKey: string; series: readonly CompareSeries[] }) {
+/**
+ * One metric across several runs (the compare view): one line per run over steps, or one bar per
+ * run when every run logged it at a single step (a final score).
+ */
+export function CompareChart({
+  metricKey,
+  series,
+  runIds,
+}: {
+  metricKey: string;
+  series: readonly CompareSeries[];
+  /** The compared runs in order, for their colours (the same in every chart). */
+  runIds: readonly string[];
+}) {
   const data = compareRows(series);
+  const colorOf = (runId: string) => seriesColor(Math.max(0, runIds.indexOf(runId)));
+  if (data.length <= 1) {
+    const bars = finalValues(series);
+    return (
+      <figure className={styles.chartFigure}>
+        <figcaption className={styles.chartTitle}>{metricKey}</figcaption>
+        <div aria-hidden="true" className={styles.chartBox}>
+          <BarChart
+            responsive
+            data={bars}
+            style={{ width: '100%', height: 200 }}
+            margin={{ top: 6, right: 12, bottom: 0, left: 0 }}
+            accessibilityLayer={false}
+          >
+            <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
+            {/* Names would overlap under narrow bars: the colours match the runs listed above. */}
+            <XAxis dataKey="runName" tick={false} height={6} />
+            <YAxis width={52} tick={axisStyle} tickFormatter={formatTick} />
+            <Tooltip
+              {...tooltipStyle}
+              cursor={{ fill: 'color-mix(in srgb, var(--fg) 6%, transparent)' }}
+              formatter={(value) => [formatTick(value), metricKey]}
+            />
+            <Bar dataKey="value" isAnimationActive={false} maxBarSize={48}>
+              {bars.map((bar) => (
+                <Cell key={bar.runId} fill={colorOf(bar.runId)} />
+              ))}
+            </Bar>
+          </BarChart>
+        </div>
+        <p className="visually-hidden">{describeFinalValues(metricKey, series)}</p>
+      </figure>
+    );
+  }
   const isFewPoints = data.length <= 30;
   return (
     <figure className={styles.chartFigure}>
@@ -118,15 +169,15 @@ export function CompareChart({ metricKey, series }: { metricKey: string; series:
             formatter={(value, name) => [formatTick(value), String(name)]}
           />
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          {series.map((s, index) => (
+          {series.map((s) => (
             <Line
               key={s.runId}
               type="monotone"
               dataKey={s.runId}
               name={s.runName}
-              stroke={seriesColor(index)}
+              stroke={colorOf(s.runId)}
               strokeWidth={2}
-              dot={isFewPoints ? { r: 3, fill: seriesColor(index), strokeWidth: 0 } : false}
+              dot={isFewPoints ? { r: 3, fill: colorOf(s.runId), strokeWidth: 0 } : false}
               isAnimationActive={false}
               connectNulls
             />

@@ -3,6 +3,8 @@ import {
   compareRows,
   compareTableRows,
   describeCompareChart,
+  describeFinalValues,
+  finalValues,
   describeHistory,
   describeScatter,
   hasSeveralSteps,
@@ -84,6 +86,18 @@ describe('compare charts', () => {
       'rmse over steps 0–2 for 2 runs. run-a: 1 at step 0 to 0.5 at step 1 (lowest 0.5, highest 1); ' +
         'run-b: 0.7 at step 1 to 0.6 at step 2 (lowest 0.6, highest 0.7).',
     );
+  });
+
+  it('gives each run its last value, for a metric logged once per run', () => {
+    const finals = [
+      { runId: 'a', runName: 'run-a', history: [m(0, 0.91)] },
+      { runId: 'b', runName: 'run-b', history: [m(0, Number.NaN)] },
+    ];
+    expect(finalValues(finals)).toEqual([
+      { runId: 'a', runName: 'run-a', value: 0.91 },
+      { runId: 'b', runName: 'run-b', value: null },
+    ]);
+    expect(describeFinalValues('val_auc', finals)).toBe('val_auc, one value per run: run-a 0.91; run-b NaN.');
   });
 
   it('gives each run a colour, repeating after the palette', () => {

@@ -37,6 +37,26 @@ export function compareRows(series: readonly CompareSeries[]): CompareRow[] {
   return [...rows.values()].sort((a, b) => a.step - b.step);
 }
 
+/** Each run's last value of a metric (null when it is not a finite number), for a bar chart. */
+export function finalValues(
+  series: readonly CompareSeries[],
+): { runId: string; runName: string; value: number | null }[] {
+  return series.map(({ runId, runName, history }) => ({
+    runId,
+    runName,
+    value: historyPoints(history).at(-1)?.value ?? null,
+  }));
+}
+
+/** "val_auc, one value per run: run-a 0.91; run-b 0.88." */
+export function describeFinalValues(metricKey: string, series: readonly CompareSeries[]): string {
+  const parts = series.map(({ runName, history }) => {
+    const last = [...history].sort((a, b) => a.step - b.step || a.timestamp - b.timestamp).at(-1);
+    return `${runName} ${last ? formatMetric(last.value) : 'no value'}`;
+  });
+  return `${metricKey}, one value per run: ${parts.join('; ')}.`;
+}
+
 /** "rmse over steps 0–9 for 2 runs: lucky-fox-1 from 0.9 to 0.51 (lowest 0.5); …". */
 export function describeCompareChart(metricKey: string, series: readonly CompareSeries[]): string {
   const steps = series.flatMap((s) => s.history.map((m) => m.step));
