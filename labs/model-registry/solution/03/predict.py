@@ -1,0 +1,35 @@
+"""Predicts how long new orders will take to arrive, with the model the registry calls @champion.
+
+Reads data/new_orders.csv and writes predictions.csv with two columns: order_id and
+predicted_minutes, one row per order, in the same order.
+
+    python3 predict.py
+"""
+import labkit as mlflow  # MLflow's API; with real MLflow this line is `import mlflow`
+import pandas as pd
+
+MODEL_NAME = "delivery-eta"
+ORDERS_PATH = "data/new_orders.csv"
+OUTPUT_PATH = "predictions.csv"
+
+
+def load_champion():
+    # Ask the registry, not a file path: whichever version holds @champion right now is loaded,
+    # so promoting or rolling back a model needs no change here.
+    return mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}@champion")
+
+
+def main():
+    orders = pd.read_csv(ORDERS_PATH)
+    features = orders.drop(columns=["order_id"])
+    model = load_champion()
+
+    predictions = pd.DataFrame(
+        {"order_id": orders["order_id"], "predicted_minutes": model.predict(features)}
+    )
+    predictions.to_csv(OUTPUT_PATH, index=False)
+    print(f"Wrote {len(predictions)} predictions to {OUTPUT_PATH}.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""Predicts how long new orders will take to arrive, with the model the registry calls @champion.
+
+Reads data/new_orders.csv and writes predictions.csv with two columns: order_id and
+predicted_minutes, one row per order, in the same order.
+
+    python3 predict.py
+"""
+import labkit as mlflow  # MLflow's API; with real MLflow this line is `import mlflow`
+import pandas as pd
+
+MODEL_NAME = "delivery-eta"
+ORDERS_PATH = "data/new_orders.csv"
+OUTPUT_PATH = "predictions.csv"
+
+
+def load_champion():
+    # TODO (step 3): load the version of MODEL_NAME that the "champion" alias points to, through
+    # the registry (a models:/ URI), and return it.
+    raise NotImplementedError("load_champion() is not written yet")
+
+
+def main():
+    orders = pd.read_csv(ORDERS_PATH)
+    features = orders.drop(columns=["order_id"])
+    model = load_champion()
+
+    # TODO (step 3): predict the minutes for every order and write OUTPUT_PATH with the columns
+    # order_id and predicted_minutes.
+
+
+if __name__ == "__main__":
+    main()
