@@ -11,9 +11,9 @@
  *                  a metric filter, order_by a metric (100 results each), and paging through all
  *                  of them 1000 at a time. Baseline: experiments/get on the same server (the same
  *                  HTTP, routing and JSON path with no search), measured in between.
- *   memory         VmRSS of the server 1 s after it answers /health, with those 10,000 runs
- *                  loaded (2 s after the last write), and again after the searches. Baseline: a
- *                  bare `node -e "setInterval(()=>{},1e9)"`.
+ *   memory         VmRSS (and RssAnon, the part not backed by files) of the server 1 s after it
+ *                  answers /health, with those 10,000 runs loaded (2 s after the last write),
+ *                  and again after the searches. Baseline: a bare `node -e "setInterval(()=>{},1e9)"`.
  *
  * Run alone: `node_modules/.bin/tsx tests/bench/labkit-tracking.ts [--json]`.
  */
@@ -118,12 +118,32 @@ async function startEchoServer(): Promise<Process> {
   return { child, url, stop };
 }
 
-/** VmRSS of a process in MB (from /proc, so Linux only). */
-function rssMegabytes(pid: number): number {
+/**
+ * Resident memory of a process in MB from /proc (so Linux only): VmRSS, and RssAnon, its part not
+ * backed by files (heap, stacks; what stays once the shared node binary's pages are left out).
+ */
+function memoryMegabytes(pid: number): { rss: number; anon: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-  if (!match) throw new Error(`no VmRSS for process ${pid}`);
-  return Number(match[1]) / 1024;
+  const field = (name: string) => {
+    const match = new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, 'm').exec(status);
+    if (!match) throw new Error(`no ${name} for process ${pid}`);
+    return Number(match[1]) / 1024;
+  };
+  return { rss: field('VmRSS'), anon: field('RssAnon') };
+}
+
+type MemorySamples = { rss: number[]; anon: number[] };
+const noMemory = (): MemorySamples => ({ rss: [], anon: [] });
+function addMemory(samples: MemorySamples, pid: number): void {
+  const { rss, anon } = memoryMegabytes(pid);
+  samples.rss.push(rss);
+  samples.anon.push(anon);
+}
+function summarizeMemory(what: string, samples: MemorySamples, bare: MemorySamples): BenchResult[] {
+  return [
+    summarize(`labkit tracking: RSS ${what}`, 'MB', samples.rss, bare.rss),
+    summarize(`labkit tracking: RssAnon ${what}`, 'MB', samples.anon, bare.anon),
+  ];
 }
 
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -269,13 +289,13 @@ async function seedRuns(api: string, experimentId: string, count: number): Promi
   log(`seeded ${count} runs (3 requests each, ${seedConcurrency} at a time) in ${seconds.toFixed(1)} s`);
 }
 
-/** Five VmRSS readings 500 ms apart, after 2 s without requests. */
-async function readRss(server: Process): Promise<number[]> {
-  log('RSS: 5 readings 500 ms apart, after 2 s idle');
+/** Five memory readings 500 ms apart, after 2 s without requests. */
+async function readMemory(server: Process): Promise<MemorySamples> {
+  log('memory: 5 readings 500 ms apart, after 2 s idle');
   await settle(2000);
-  const readings: number[] = [];
+  const readings = noMemory();
   for (let i = 0; i < 5; i++) {
-    readings.push(rssMegabytes(server.child.pid as number));
+    addMemory(readings, server.child.pid as number);
     await settle(500);
   }
   return readings;
@@ -287,25 +307,25 @@ async function benchSearchAndMemory(bundle: string): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
 
   log(`memory: ${memoryStarts} fresh servers and ${memoryStarts} bare node processes, RSS 1 s after start`);
-  const idle: number[] = [];
-  const bare: number[] = [];
+  const idle = noMemory();
+  const bare = noMemory();
   for (let i = 0; i < memoryStarts; i++) {
     const tracking = await startTracking(bundle);
     try {
       await settle(1000);
-      idle.push(rssMegabytes(tracking.child.pid as number));
+      addMemory(idle, tracking.child.pid as number);
     } finally {
       await tracking.stop();
     }
     const node = spawn(process.execPath, ['-e', 'setInterval(()=>{},1e9)'], { stdio: 'ignore' });
     try {
       await settle(1000);
-      bare.push(rssMegabytes(node.pid as number));
+      addMemory(bare, node.pid as number);
     } finally {
       await stopper(node)();
     }
   }
-  results.push(summarize('labkit tracking: RSS right after start', 'MB', idle, bare));
+  results.push(...summarizeMemory('right after start', idle, bare));
 
   log(`runs/search: seeding ${searchRuns} runs in one experiment`);
   const tracking = await startTracking(bundle);
@@ -316,7 +336,7 @@ async function benchSearchAndMemory(bundle: string): Promise<BenchResult[]> {
     };
     await seedRuns(api, experiment_id, searchRuns);
     log('memory with 10,000 runs loaded');
-    results.push(summarize('labkit tracking: RSS with 10k runs loaded', 'MB', await readRss(tracking), bare));
+    results.push(...summarizeMemory('with 10k runs loaded', await readMemory(tracking), bare));
 
     const searches: Search[] = [
       { name: 'no filter, 100 results', body: () => ({ max_results: 100 }) },
@@ -372,14 +392,7 @@ async function benchSearchAndMemory(bundle: string): Promise<BenchResult[]> {
     }
     log(`experiments/get baseline: p50 ${percentile(baseline, 50).toFixed(2)} ms, n=${baseline.length}`);
 
-    results.push(
-      summarize(
-        'labkit tracking: RSS with 10k runs, after the searches',
-        'MB',
-        await readRss(tracking),
-        bare,
-      ),
-    );
+    results.push(...summarizeMemory('with 10k runs, after the searches', await readMemory(tracking), bare));
   } finally {
     await tracking.stop();
   }
