@@ -2,7 +2,7 @@
  * The `labkit` command: `/opt/labkit/bin/labkit` in sandboxes, `npm run labkit -- …` on the host.
  * Each subcommand lives in its own module and exports `run(args): Promise<number>` (the exit code).
  */
-type Command = { summary: string; run: (args: string[]) => Promise<number> };
+export type Command = { summary: string; run: (args: string[]) => Promise<number> };
 
 const commands: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve')).serveCommand,
@@ -25,14 +25,14 @@ function usage(): string {
   ].join('\n');
 }
 
-const [name, ...args] = process.argv.slice(2);
-if (!name || name === '--help' || name === '-h' || name === 'help') {
+const [commandName, ...args] = process.argv.slice(2);
+if (!commandName || commandName === '--help' || commandName === '-h' || commandName === 'help') {
   console.log(usage());
-  process.exit(name ? 0 : 2);
+  process.exit(commandName ? 0 : 2);
 }
-const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+const load = Object.hasOwn(commands, commandName) ? commands[commandName] : undefined;
 if (!load) {
-  console.error(`labkit: unknown command "${name}".\n\n${usage()}`);
+  console.error(`labkit: unknown command "${commandName}".\n\n${usage()}`);
   process.exit(2);
 }
 const command = await load();
