@@ -503,6 +503,11 @@ export function parseExperimentOrderBy(orderBy: string[] | undefined): OrderClau
   });
 }
 
+/** Where a sort key goes: values first, then NaN, then missing. */
+function rank(value: string | number | undefined): number {
+  return value === undefined ? 2 : typeof value === 'number' && Number.isNaN(value) ? 1 : 0;
+}
+
 /**
  * Compares two sort keys. Missing values go last whatever the direction, and NaN metrics sort
  * after numbers but before missing values (as MLflow's SQL store).
@@ -512,8 +517,6 @@ function compareSortValues(
   b: string | number | undefined,
   ascending: boolean,
 ): number {
-  const rank = (value: string | number | undefined) =>
-    value === undefined ? 2 : typeof value === 'number' && Number.isNaN(value) ? 1 : 0;
   const rankA = rank(a);
   const rankB = rank(b);
   if (rankA !== rankB || rankA !== 0) return rankA - rankB;
@@ -532,17 +535,19 @@ export function sortRuns(runs: Run[], orderBy: OrderClause[]): Run[] {
   const isOrderedBy = (key: string) => clauses.some((c) => c.entity === 'attribute' && c.key === key);
   if (!isOrderedBy('start_time')) clauses.push({ entity: 'attribute', key: 'start_time', ascending: false });
   if (!isOrderedBy('run_id')) clauses.push({ entity: 'attribute', key: 'run_id', ascending: true });
-  return [...runs].sort((a, b) => {
-    for (const clause of clauses) {
-      const order = compareSortValues(
-        runValue(a, clause.entity, clause.key),
-        runValue(b, clause.entity, clause.key),
-        clause.ascending,
-      );
+  // Each run's keys are looked up once, not on every comparison (a metric lookup is not free).
+  const keyed = runs.map((run) => ({
+    run,
+    keys: clauses.map((clause) => runValue(run, clause.entity, clause.key)),
+  }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < clauses.length; i++) {
+      const order = compareSortValues(a.keys[i], b.keys[i], clauses[i]!.ascending);
       if (order !== 0) return order;
     }
     return 0;
   });
+  return keyed.map((entry) => entry.run);
 }
 
 function sortExperiments(experiments: Experiment[], orderBy: OrderClause[]): Experiment[] {
