@@ -36,11 +36,12 @@ async function bareDockerRun(docker: Docker, image: string): Promise<number> {
 async function startSession(
   t: TestRunner,
   userId: string,
+  labId = 'sandbox-basics',
 ): Promise<{ ms: number; id: string; kind: string }> {
   const [ms, body] = await timed(async () => {
     const response = await t.api('/v1/sessions', {
       method: 'POST',
-      json: { userId, labId: 'sandbox-basics' },
+      json: { userId, labId },
     });
     const json = (await response.json()) as { id: string; startKind: string; message?: string };
     if (!response.ok) throw new Error(`start failed: ${response.status} ${json.message}`);
@@ -121,6 +122,42 @@ export async function benchRunner(): Promise<BenchResult[]> {
       await destroy(warm, id);
     }
     results.push(summarize('sandbox start, warm pool (→ shell usable)', 'ms', samples, bare));
+
+    // A lab with services: [tracking] is ready once labkit's tracking server answers too.
+    log('warm-pool starts of a lab with the tracking service');
+    const tracking: number[] = [];
+    const trackingIds: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      await warm.runner.sessions.waitForPool();
+      const { ms, id } = await startSession(warm, `tracking-${i}`, 'tracking-basics');
+      tracking.push(ms);
+      if (trackingIds.length < 5) trackingIds.push(id);
+      else await destroy(warm, id);
+    }
+    results.push(
+      summarize(
+        'sandbox start, warm pool, with tracking (→ shell usable, service healthy)',
+        'ms',
+        tracking,
+        samples,
+      ),
+    );
+    log('idle memory per sandbox with the tracking service');
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const trackingMemory: number[] = [];
+    for (const id of trackingIds) {
+      const stats = (await (await warm.api(`/v1/sessions/${id}/stats`)).json()) as { memoryBytes: number };
+      trackingMemory.push(stats.memoryBytes / 1024 / 1024);
+    }
+    results.push(
+      summarize(
+        'idle sandbox memory, with tracking',
+        'MB',
+        trackingMemory,
+        await bareIdleMemoryMb(docker, image, 5),
+      ),
+    );
+    await Promise.all(trackingIds.map((id) => destroy(warm, id)));
 
     const id = (await startSession(warm, 'latency')).id;
     results.push(...(await execLatency(warm, id, docker)));
