@@ -21,6 +21,12 @@ parents = {tracked.tags.get("mlflow.parentRunId") for tracked in logged}
 trials = [tracked for tracked in logged if tracked.run_id not in parents]
 
 for tracked in trials:
+    if not tracked.params and not tracked.metrics:
+        check.fail(
+            f"The run {tracked.label()} has no params and no metrics: every run of the sweep should be one "
+            "training. Log nothing outside the trials, or make that run a parent by opening each trial "
+            "inside it with mlflow.start_run(nested=True)."
+        )
     if tracked.status != "FINISHED":
         check.fail(
             f"The run {tracked.label()} is {tracked.status}, not FINISHED; give every trial its own "

@@ -250,6 +250,10 @@ class TrackingServer:
         self._call("POST", "/api/2.0/mlflow/registered-models/alias",
                    body={"name": name, "alias": alias, "version": str(version)})
 
+    def delete_model_tag(self, name: str, key: str) -> None:
+        self._call("DELETE", "/api/2.0/mlflow/registered-models/delete-tag", {"name": name, "key": key},
+                   missing_ok=True)
+
     def download_uri(self, name: str, version: str) -> str | None:
         found = self._call("GET", "/api/2.0/mlflow/model-versions/get-download-uri",
                            {"name": name, "version": str(version)}, missing_ok=True)

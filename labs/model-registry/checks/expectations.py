@@ -14,8 +14,9 @@ CHAMPION = "champion"
 DECOY_TAG = "academy_check"
 DECOY_MARKER = "ACADEMY_DECOY="
 
-# Step 3: predict.py's input and output, and what the snippets print: the alias swap
-# {"champion": "6", "other": "1"} (or "none"), and each version's own predictions for the orders.
+# Step 3: predict.py's input and output, and what the snippets print: the plan
+# {"champion": "6", "other": "1"} (or "none"), and each version's own predictions for the orders,
+# {"6": [27.8, ...], "1": [...]}.
 NEW_ORDERS = "data/new_orders.csv"
 PREDICTIONS = "predictions.csv"
 ID_COLUMN = "order_id"
@@ -25,3 +26,4 @@ REFERENCE_MARKER = "ACADEMY_REFERENCE="
 # While the check points @champion elsewhere, the registered model carries this tag holding the
 # champion's version, so the alias can be put back even if a run was cut short.
 RESTORE_TAG = "academy_champion_before_check"
+OTHER_TAG = "academy_check_other"  # and this one the version @champion is moved to

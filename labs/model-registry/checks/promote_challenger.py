@@ -52,8 +52,9 @@ if problem:
 offered = offer_worse.marker(DECOY_MARKER)
 if offered == "none":
     check.fail(
-        f"{story}. To test the gate next, the check looked for a finished run with a higher {METRIC} than "
-        f"@{CHAMPION}'s and found none: run `python3 train.py` (the decision trees), then check again."
+        f"{story}. To test the gate next, the check looked for a version worse than @{CHAMPION} (from a "
+        f"finished run with a higher {METRIC} than the champion's run) and found none: run `python3 "
+        "train.py` (the decision trees), then check again."
     )
 try:
     decoy = json.loads(offered or "null")

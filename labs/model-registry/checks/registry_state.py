@@ -1,10 +1,8 @@
 """Reading the registry the way the checks need it: versions registered during a run, a version's
 validation error (through the run that produced it, its lineage), and putting @champion back
 after step 3's test moved it."""
-import json
-
 from academy_check import CLOCK_SLACK_MS
-from expectations import CHAMPION, METRIC, MODEL_NAME, RESTORE_TAG
+from expectations import CHAMPION, METRIC, MODEL_NAME, OTHER_TAG, RESTORE_TAG
 
 
 def versions_registered_during(server, run) -> list[dict]:
@@ -25,11 +23,8 @@ def restore_champion(server) -> None:
     """Puts @champion back where step 3's test found it, if a cut-short run left it moved."""
     model = server.registered_model(MODEL_NAME)
     tags = {tag["key"]: tag.get("value") for tag in (model or {}).get("tags", [])}
-    if RESTORE_TAG in tags:
-        try:
-            version = json.loads(tags[RESTORE_TAG])
-        except ValueError:
-            version = None
-        if version:
-            server.set_alias(MODEL_NAME, CHAMPION, str(version))
-        server.delete_model_tag(MODEL_NAME, RESTORE_TAG)
+    if tags.get(RESTORE_TAG, "").isdigit():
+        server.set_alias(MODEL_NAME, CHAMPION, tags[RESTORE_TAG])
+    for key in (RESTORE_TAG, OTHER_TAG):
+        if key in tags:
+            server.delete_model_tag(MODEL_NAME, key)

@@ -1,10 +1,10 @@
 """Step 3: predict.py writes predictions.csv (order_id, predicted_minutes, one row per new order)
 with the model version that @champion points to, and follows the alias when it moves.
 
-The step's runs (lab.yaml): 1 notes @champion and another version with a different model and
-prints each one's own predictions (computed as the learner; a check never unpickles a model),
-2 runs predict.py, 3 points @champion at the other version, 4 runs predict.py again and 5 puts
-@champion back. This check puts it back too, in case a run was cut short.
+The step's runs (lab.yaml): 1 notes @champion and another version with a different model, 2 runs
+predict.py, 3 points @champion at the other version, 4 runs predict.py again, and 5 puts @champion
+back and prints each version's own predictions (computed as the learner: a check never unpickles a
+model). This check puts @champion back too, in case a run was cut short.
 """
 import csv
 import io
@@ -28,7 +28,7 @@ from tracking_server import TrackingServer
 SCRIPT = "predict.py"
 
 check = Check()
-plan, as_champion, _, as_other, _ = check.require_runs(5)
+plan, as_champion, _, as_other, restore = check.require_runs(5)
 server = TrackingServer(check)
 restore_champion(server)
 
@@ -37,11 +37,12 @@ if swap_text == "none":
     check.fail(f"'{MODEL_NAME}' has no @{CHAMPION} yet, so there is nothing to serve: finish step 2 first.")
 try:
     swap = json.loads(swap_text or "null")
-    reference = json.loads(plan.marker(REFERENCE_MARKER) or "null")
+    reference = json.loads(restore.marker(REFERENCE_MARKER) or "null")
 except ValueError:
     swap = reference = None
 if not isinstance(swap, dict) or not isinstance(reference, dict):
-    print(f"served_predictions: no plan: {plan.problem()} {plan.stderr[-2000:]}")
+    for run in (plan, restore):
+        print(f"served_predictions: {run.problem()} {run.stderr[-2000:]}")
     check.error()
 champion, other = str(swap["champion"]), swap.get("other")
 
@@ -74,14 +75,13 @@ def read_predictions(run, when: str) -> list[str]:
 
 def mismatch(written: list[str], expected: list[float]) -> tuple[str, str, float] | None:
     """The first (order id, written value, expected value) that disagree, or None. A value may be
-    rounded, to two decimals or more."""
+    rounded to two decimals (46.0 for 45.996 is fine: a CSV writer drops trailing zeros)."""
     for order_id, text, value in zip(order_ids, written, expected):
         number = to_number(text)
-        places = decimals(text.strip())
-        if number is None or not math.isfinite(number) or places is None or places < 2:
+        if number is None or not math.isfinite(number):
             return order_id, text, value
-        tolerance = 0.5 * 10.0 ** -min(places, 6) + 1e-9
-        if abs(number - value) > tolerance:
+        places = min(max(decimals(text.strip()) or 0, 2), 6)
+        if abs(number - value) > 0.5 * 10.0 ** -places + 1e-9:
             return order_id, text, value
     return None
 
