@@ -17,7 +17,7 @@ function usage(): string {
     '',
     'Commands:',
     '  serve <service> --data DIR [--port N] [--host H]   run a labkit service in the foreground',
-    '  services up|status [service…]                       start the lab\'s services in the background',
+    "  services up|status [service…]                       start the lab's services in the background",
     '  runs list|show|compare                              read the runs on the tracking server',
     '  models list|show|promote                            the model registry: versions, stages, aliases',
     '',
