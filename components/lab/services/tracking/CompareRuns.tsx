@@ -43,7 +43,7 @@ function mostVariedParam(runs: readonly Run[], keys: readonly string[]): string 
 
 export function CompareRuns({ client, runIds, isLive, now, onBack, onOpenRun }: CompareRunsProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
-  useEffect(() => headingRef.current?.focus(), []);
+  useEffect(() => headingRef.current?.focus({ preventScroll: true }), []);
   const ids = runIds.join(',');
   const runsQuery = useLiveQuery(`compare:${ids}`, () => Promise.all(runIds.map((id) => client.run(id))), {
     intervalMs: livePollMs,

@@ -5,7 +5,16 @@
  * by any column, select some to compare, open one for its details. The list refreshes every few
  * seconds while the tab is shown, keeping the selection and the scroll position.
  */
-import { useCallback, useEffect, useId, useMemo, useState, type FormEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type FormEvent,
+} from 'react';
 import type { ServicePageProps } from '../service-pages';
 import { CompareRuns } from './CompareRuns';
 import { formatClock } from './format';
@@ -98,13 +107,29 @@ export function ExperimentsPage({ access, isActive, link }: ServicePageProps) {
     (experimentsQuery.error && !experimentsQuery.data ? experimentsQuery.error : null);
 
   // Back to the table: focus returns to the run that was opened.
+  // The page scrolls as one: a run or the compare view opens at its top, and the runs come back
+  // where the learner left them.
+  const pageRef = useRef<HTMLDivElement>(null);
+  const runsScrollTop = useRef(0);
+  const viewKey = view.kind === 'run' ? `run:${view.runId}` : view.kind;
+  useLayoutEffect(() => {
+    if (pageRef.current) pageRef.current.scrollTop = viewKey === 'runs' ? runsScrollTop.current : 0;
+  }, [viewKey]);
+  const shownKind = useRef(view.kind);
+  useEffect(() => {
+    shownKind.current = view.kind;
+  });
+  const leaveRuns = useCallback(() => {
+    if (pageRef.current && shownKind.current === 'runs') runsScrollTop.current = pageRef.current.scrollTop;
+  }, []);
+
   const isShowingRuns = view.kind === 'runs';
   useEffect(() => {
     if (!isShowingRuns || !lastOpened) return;
     const button = document.querySelector<HTMLElement>(
       `[data-testid="tracking-run-row"][data-run-id="${CSS.escape(lastOpened)}"] button`,
     );
-    button?.focus();
+    button?.focus({ preventScroll: true });
   }, [isShowingRuns, lastOpened]);
 
   const onToggle = useCallback((runId: string) => {
@@ -128,10 +153,14 @@ export function ExperimentsPage({ access, isActive, link }: ServicePageProps) {
     },
     [runs],
   );
-  const onOpen = useCallback((runId: string) => {
-    setLastOpened(runId);
-    setView({ kind: 'run', runId, at: Date.now() });
-  }, []);
+  const onOpen = useCallback(
+    (runId: string) => {
+      leaveRuns();
+      setLastOpened(runId);
+      setView({ kind: 'run', runId, at: Date.now() });
+    },
+    [leaveRuns],
+  );
   const onSort = useCallback((id: string) => setSort((previous) => nextSort(previous, id)), []);
 
   const chooseExperiment = (id: string) => {
@@ -156,7 +185,7 @@ export function ExperimentsPage({ access, isActive, link }: ServicePageProps) {
       : '.');
 
   return (
-    <div className={styles.page} data-testid="tracking-experiments">
+    <div ref={pageRef} className={styles.page} data-testid="tracking-experiments">
       <div className={styles.toolbar} hidden={view.kind !== 'runs'}>
         <label htmlFor={experimentSelectId}>Experiment</label>
         <select
@@ -244,7 +273,10 @@ export function ExperimentsPage({ access, isActive, link }: ServicePageProps) {
             type="button"
             className={`button ${styles.smallButton}`}
             disabled={selected.size < 2}
-            onClick={() => setView({ kind: 'compare', runIds: selectedIds, at: Date.now() })}
+            onClick={() => {
+              leaveRuns();
+              setView({ kind: 'compare', runIds: selectedIds, at: Date.now() });
+            }}
             title={selected.size < 2 ? 'Select two runs or more to compare them' : undefined}
             data-testid="tracking-compare-button"
           >

@@ -30,7 +30,7 @@ type RunDetailProps = {
 
 export function RunDetail({ client, runId, experiments, isLive, now, onBack }: RunDetailProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
-  useEffect(() => headingRef.current?.focus(), [runId]);
+  useEffect(() => headingRef.current?.focus({ preventScroll: true }), [runId]);
 
   const run = useLiveQuery(`run:${runId}`, () => client.run(runId), { intervalMs: livePollMs, isLive });
   const current = run.dataKey === `run:${runId}` ? run.data : undefined;
