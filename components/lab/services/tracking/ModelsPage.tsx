@@ -14,6 +14,8 @@ import { useLiveQuery } from './use-live-query';
 import styles from './Tracking.module.css';
 
 const pollMs = 5000;
+/** Source runs named in the versions table (the rest show their id). */
+const maxNamedRuns = 50;
 
 function latestVersion(model: RegisteredModel): string | null {
   const numbers = model.latestVersions.map((v) => Number(v.version)).filter(Number.isFinite);
@@ -45,6 +47,29 @@ export function ModelsPage({ access, isActive, onNavigate }: ServicePageProps) {
     { intervalMs: pollMs, isLive: isActive },
   );
   const versions = versionsQuery.dataKey === `versions:${modelName}` ? (versionsQuery.data ?? []) : [];
+
+  // The source runs' names, for the lineage links (loaded again only when the runs change).
+  const sourceRunIds = [...new Set(versions.flatMap((v) => (v.runId ? [v.runId] : [])))].slice(
+    0,
+    maxNamedRuns,
+  );
+  const runNamesQuery = useLiveQuery(
+    client && sourceRunIds.length > 0 ? `run-names:${sourceRunIds.join(',')}` : null,
+    async () => {
+      if (!client) throw new Error('No sandbox.');
+      const named = await Promise.all(
+        sourceRunIds.map((id) =>
+          client.run(id).then(
+            (run) => [id, run.name] as const,
+            () => [id, null] as const,
+          ),
+        ),
+      );
+      return Object.fromEntries(named) as Record<string, string | null>;
+    },
+    { isLive: false },
+  );
+  const runNames = runNamesQuery.data ?? {};
   const now = modelsQuery.updatedAt ?? 0;
 
   if (!client) return <NoSandbox />;
@@ -207,7 +232,7 @@ export function ModelsPage({ access, isActive, onNavigate }: ServicePageProps) {
                                 title={version.source}
                                 data-testid="tracking-version-run-link"
                               >
-                                Run {version.runId.slice(0, 8)}
+                                {runNames[version.runId] ?? `Run ${version.runId.slice(0, 8)}`}
                                 <span className="visually-hidden"> (opens in the Experiments tab)</span>
                               </button>
                             ) : (
