@@ -4,6 +4,7 @@ import json
 import os
 
 import pytest
+import yaml
 
 import labkit as mlflow
 from labkit import _yaml
@@ -127,8 +128,7 @@ def test_artifact_paths_cannot_climb_out_of_the_run(experiment, client):
     assert [f.path for f in client.list_artifacts(run.info.run_id, "looks")] == ["looks/absolute.txt"]
 
 
-def test_the_yaml_fallback_round_trips_without_pyyaml(monkeypatch):
-    monkeypatch.setattr(_yaml, "_yaml_module", lambda: None)
+def test_yaml_round_trips_mlmodel_shapes_and_loads_safely():
     data = {
         "artifact_path": "model",
         "flavors": {"python_function": {"env": {"virtualenv": "python_env.yaml"}, "model_path": "model.pkl"}, "sklearn": {"code": None}},
@@ -139,3 +139,6 @@ def test_the_yaml_fallback_round_trips_without_pyyaml(monkeypatch):
     text = _yaml.dump(data)
     assert "artifact_path: model" in text and "code: null" in text
     assert _yaml.load(text) == data
+    # An artifact cannot make the loader build Python objects.
+    with pytest.raises(yaml.YAMLError):
+        _yaml.load("!!python/object/apply:os.system ['true']")
