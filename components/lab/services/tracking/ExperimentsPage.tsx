@@ -63,7 +63,8 @@ export function ExperimentsPage({ access, isActive, link }: ServicePageProps) {
   const experimentSelectId = useId();
 
   const experimentsQuery = useLiveQuery(
-    client ? 'experiments' : null,
+    // Keys name the sandbox: a new one (after a stop or reset) loads at once.
+    access ? `experiments:${access.sessionId}` : null,
     async () => {
       if (!client) throw new Error('No sandbox.');
       const experiments = await client.experiments();
@@ -81,7 +82,8 @@ export function ExperimentsPage({ access, isActive, link }: ServicePageProps) {
   const experiment = experiments.find((e) => e.id === experimentId) ?? null;
 
   const orderBy = orderByFor(sort);
-  const runsKey = client && experimentId ? JSON.stringify([experimentId, filter, orderBy ?? []]) : null;
+  const runsKey =
+    access && experimentId ? JSON.stringify([access.sessionId, experimentId, filter, orderBy ?? []]) : null;
   const runsQuery = useLiveQuery(
     runsKey,
     async () => {

@@ -27,7 +27,8 @@ export function ModelsPage({ access, isActive, onNavigate }: ServicePageProps) {
   const [chosen, setChosen] = useState<string | null>(null);
 
   const modelsQuery = useLiveQuery(
-    client ? 'models' : null,
+    // Keys name the sandbox: a new one (after a stop or reset) loads at once.
+    access ? `models:${access.sessionId}` : null,
     () => {
       if (!client) throw new Error('No sandbox.');
       return client.registeredModels();
@@ -38,15 +39,16 @@ export function ModelsPage({ access, isActive, onNavigate }: ServicePageProps) {
   const modelName = models.some((m) => m.name === chosen) ? chosen : (models[0]?.name ?? null);
   const model = models.find((m) => m.name === modelName) ?? null;
 
+  const versionsKey = access && modelName ? `versions:${access.sessionId}:${modelName}` : null;
   const versionsQuery = useLiveQuery(
-    client && modelName ? `versions:${modelName}` : null,
+    versionsKey,
     () => {
       if (!client || !modelName) throw new Error('No model.');
       return client.modelVersions(modelName);
     },
     { intervalMs: pollMs, isLive: isActive },
   );
-  const versions = versionsQuery.dataKey === `versions:${modelName}` ? (versionsQuery.data ?? []) : [];
+  const versions = versionsQuery.dataKey === versionsKey ? (versionsQuery.data ?? []) : [];
 
   // The source runs' names, for the lineage links (loaded again only when the runs change).
   const sourceRunIds = [...new Set(versions.flatMap((v) => (v.runId ? [v.runId] : [])))].slice(
