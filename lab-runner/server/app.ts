@@ -2,9 +2,11 @@
  * The lab runner's HTTP and WebSocket API. Route handlers parse input with zod, call the session
  * manager, and every failure leaves as `{"error": CODE, "message": …}` with a 4xx for bad input.
  */
+import os from 'node:os';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { defaultSandboxResources } from '../drivers/driver';
 import { sessionStates } from '../sessions/state';
 import type { SessionManager } from '../sessions/manager';
 import { maxEditableFileBytes, parseWorkspacePath, WorkspaceFiles } from '../workspace-files';
@@ -72,6 +74,25 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   return result.data;
 }
 
+/**
+ * What an operator's dashboard shows: the limits and their use, the default sandbox limits, and the
+ * host's memory (the whole machine's, as the kernel reports it; a container's own limit is not seen).
+ */
+export function capacityView(sessions: SessionManager) {
+  return {
+    ...sessions.capacity(),
+    sandboxMemoryMb: defaultSandboxResources.memoryMb,
+    sandboxCpus: defaultSandboxResources.cpus,
+    host: {
+      memoryTotalBytes: os.totalmem(),
+      memoryAvailableBytes: os.freemem(),
+      cpus: os.availableParallelism(),
+    },
+  };
+}
+
+export type CapacityView = ReturnType<typeof capacityView>;
+
 export function sessionIdOf(request: FastifyRequest): string {
   return parse(sessionParams, request.params, 'session id').id;
 }
@@ -108,6 +129,10 @@ export async function buildRunnerApp(options: RunnerAppOptions): Promise<Fastify
     sessions: sessions.list().length,
     pool: sessions.poolSize(),
   }));
+  app.get('/v1/capacity', async (request) => {
+    requireServer(request, secret);
+    return capacityView(sessions);
+  });
   app.get('/metrics', async (_request, reply) => {
     reply.header('content-type', options.metrics.registry.contentType);
     return options.metrics.registry.metrics();

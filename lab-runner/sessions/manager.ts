@@ -39,6 +39,17 @@ export type Session = {
 
 export type SessionView = ReturnType<typeof viewOf>;
 
+export type SessionCapacity = {
+  maxSessions: number;
+  maxSessionsPerUser: number;
+  /** The warm pool's configured size, and how many pool sandboxes are ready now. */
+  poolSize: number;
+  poolReady: number;
+  active: number;
+  stopped: number;
+  idleStopMs: number;
+};
+
 export function viewOf(session: Session, idleStopMs: number) {
   const iso = (ms?: number) => (ms === undefined ? null : new Date(ms).toISOString());
   return {
@@ -181,6 +192,20 @@ export class SessionManager {
 
   poolSize(): number {
     return this.pool.length;
+  }
+
+  /** What the limits are and how much of them is in use (creating and ready sandboxes count). */
+  capacity(): SessionCapacity {
+    const live = this.list();
+    return {
+      maxSessions: this.options.maxSessions,
+      maxSessionsPerUser: this.options.maxSessionsPerUser,
+      poolSize: this.options.poolSize,
+      poolReady: this.pool.length,
+      active: live.filter(isActive).length,
+      stopped: live.filter((s) => s.state === 'stopped').length,
+      idleStopMs: this.options.idleStopMs,
+    };
   }
 
   view(session: Session) {

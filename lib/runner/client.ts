@@ -4,12 +4,19 @@
  * or RUNNER_UNAVAILABLE when the runner cannot be reached.
  */
 import type { GradeResult } from '@/lab-runner/grading/grader';
+import type { CapacityView } from '@/lab-runner/server/app';
 import type { SessionView } from '@/lab-runner/sessions/manager';
+import type { SandboxStats } from '@/lab-runner/drivers/driver';
 import { mintBrowserToken } from '@/lab-runner/server/tokens';
 
 export type RunnerSession = SessionView;
 export type RunnerSessionState = SessionView['state'];
+export type RunnerCapacity = CapacityView;
+export type RunnerSandboxStats = SandboxStats;
 export type { CheckDetail, GradeResult as CheckResult } from '@/lab-runner/grading/grader';
+
+/** For reads a dashboard makes every few seconds: a runner this slow is as good as down. */
+const quickTimeoutMs = 10_000;
 
 export class RunnerRequestError extends Error {
   override name = 'RunnerRequestError';
@@ -28,7 +35,12 @@ export class RunnerClient {
     private readonly secret: string,
   ) {}
 
-  private async request<T>(method: string, pathname: string, body?: unknown): Promise<T> {
+  private async request<T>(
+    method: string,
+    pathname: string,
+    body?: unknown,
+    timeoutMs = 5 * 60_000,
+  ): Promise<T> {
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${pathname}`, {
@@ -39,7 +51,7 @@ export class RunnerClient {
         },
         body: body === undefined ? undefined : JSON.stringify(body),
         cache: 'no-store',
-        signal: AbortSignal.timeout(5 * 60_000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       console.error(`runner: ${method} ${pathname} failed`, error);
@@ -73,6 +85,31 @@ export class RunnerClient {
       `/v1/sessions?userId=${encodeURIComponent(userId)}`,
     );
     return sessions.find((s) => s.labId === labId && s.state !== 'destroyed');
+  }
+
+  /** Every live (not destroyed) session, optionally one user's or in one state. */
+  async listSessions(filter: { userId?: string; state?: RunnerSessionState } = {}): Promise<RunnerSession[]> {
+    const query = new URLSearchParams();
+    if (filter.userId) query.set('userId', filter.userId);
+    if (filter.state) query.set('state', filter.state);
+    const suffix = query.size ? `?${query}` : '';
+    const { sessions } = await this.request<{ sessions: RunnerSession[] }>(
+      'GET',
+      `/v1/sessions${suffix}`,
+      undefined,
+      quickTimeoutMs,
+    );
+    return sessions;
+  }
+
+  /** Memory, CPU, processes and disk of a ready sandbox (SESSION_NOT_READY otherwise). */
+  stats(sessionId: string): Promise<RunnerSandboxStats> {
+    return this.request('GET', `/v1/sessions/${sessionId}/stats`, undefined, quickTimeoutMs);
+  }
+
+  /** The runner's limits (MAX_SESSIONS, POOL_SIZE…), how much is in use, and the host's memory. */
+  capacity(): Promise<RunnerCapacity> {
+    return this.request('GET', '/v1/capacity', undefined, quickTimeoutMs);
   }
 
   stop(sessionId: string): Promise<RunnerSession> {
