@@ -156,3 +156,34 @@ export async function passedStepsByLab(userId: string): Promise<Map<string, Set<
   }
   return byLab;
 }
+
+export type LabRecords = {
+  /** One row per lab the learner opened. */
+  progress: {
+    labId: string;
+    currentStep: string | null;
+    startedAt: Date;
+    lastOpenedAt: Date;
+    completedAt: Date | null;
+  }[];
+  /** Steps with a passed check, per lab. */
+  passed: Map<string, Set<string>>;
+  /** Steps whose solution the learner revealed, per lab. */
+  revealed: Map<string, Set<string>>;
+};
+
+/** Everything the learner did in every lab, for their progress page. */
+export async function labRecords(userId: string): Promise<LabRecords> {
+  const db = getDb();
+  const [progress, passed, reveals] = await Promise.all([
+    db.labProgress.findMany({ where: { userId } }),
+    passedStepsByLab(userId),
+    db.solutionReveal.findMany({ where: { userId }, select: { labId: true, stepId: true } }),
+  ]);
+  const revealed = new Map<string, Set<string>>();
+  for (const { labId, stepId } of reveals) {
+    if (!revealed.has(labId)) revealed.set(labId, new Set());
+    revealed.get(labId)?.add(stepId);
+  }
+  return { progress, passed, revealed };
+}
