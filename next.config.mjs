@@ -7,6 +7,8 @@ const nextConfig = {
   serverExternalPackages: ['mdx-bundler', 'esbuild', 'better-sqlite3', '@prisma/adapter-better-sqlite3'],
   // The classroom may be air-gapped: never phone home.
   images: { unoptimized: true },
+  // `forbidden()` answers 403 from a page whose role the user lacks (lib/auth/page-guards.ts).
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

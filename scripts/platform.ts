@@ -76,6 +76,7 @@ const buildInputs = [
   'public',
   'prisma/schema.prisma',
   'next.config.mjs',
+  'proxy.ts',
   'package-lock.json',
   'tsconfig.json',
 ];

@@ -2,6 +2,7 @@
  * The browser's side of the lab API (app/api/labs/…): small typed fetch helpers. Failures throw a
  * LabApiError carrying the server's code and its message, which is written for people.
  */
+import { apiFetch } from '@/lib/http/api-client';
 import type { LabProgressView } from '@/lib/labs/progress';
 import type { CheckResult, RunnerSession } from '@/lib/runner/client';
 
@@ -26,12 +27,9 @@ async function call<T>(
 ): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(url, {
+    response = await apiFetch(url, {
       method: init.method,
-      headers: init.body === undefined ? undefined : { 'content-type': 'application/json' },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      cache: 'no-store',
-      credentials: 'same-origin',
     });
   } catch {
     throw new LabApiError(

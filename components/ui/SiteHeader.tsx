@@ -1,7 +1,12 @@
 import Link from 'next/link';
+import { AccountMenu } from './AccountMenu';
 import { SearchDialog } from './SearchDialog';
 import { ThemeToggle } from './ThemeToggle';
 
+/**
+ * The header of every page. It renders the same for everyone (chapters stay static); the account
+ * corner finds out in the browser who is logged in (AccountMenu).
+ */
 export function SiteHeader() {
   return (
     <header className="site-header">
@@ -19,6 +24,7 @@ export function SiteHeader() {
         </nav>
         <SearchDialog />
         <ThemeToggle />
+        <AccountMenu />
       </div>
     </header>
   );

@@ -1,12 +1,14 @@
 /**
- * What every lab API route does first: find the lab, refuse cross-site mutations, know the learner,
- * and find their sandbox. Routes stay short and answer bad input with a clear 4xx.
+ * What every lab API route does first: find the lab, refuse forged mutations (origin and CSRF
+ * token), know the learner, and find their sandbox. Labs need an account: a signed-out visitor
+ * gets a 401. Routes stay short and answer bad input with a clear 4xx.
  */
 import 'server-only';
 import type { User } from '@/lib/generated/prisma/client';
-import { currentUser, requireLearner } from '@/lib/auth/identity';
+import { currentUser } from '@/lib/auth/identity';
 import { getConfig } from '@/lib/config';
-import { errorResponse, jsonError, refuseCrossSite } from '@/lib/http/responses';
+import { refuseForgedMutation } from '@/lib/http/api-route';
+import { errorResponse, jsonError } from '@/lib/http/responses';
 import { RunnerClient, type RunnerSession } from '@/lib/runner/client';
 import { getLab } from './catalog';
 import type { Lab } from './loader';
@@ -22,27 +24,24 @@ export function getRunner(): RunnerClient {
 export type LabContext = { lab: Lab; user: User; runner: RunnerClient };
 
 /**
- * Runs `handler` for a lab route. `mutation: true` refuses cross-site requests and creates a
- * guest learner when nobody is signed in; otherwise a visitor without a session gets a 401.
+ * Runs `handler` for a lab route. `mutation: true` refuses cross-site or token-less requests; a
+ * visitor who is not signed in gets a 401 either way.
  */
 export async function labRoute(
   request: Request,
   labId: string,
-  options: { mutation: boolean; whenSignedOut?: (lab: Lab) => Response },
+  options: { mutation: boolean },
   handler: (context: LabContext) => Promise<Response>,
 ): Promise<Response> {
   try {
     if (options.mutation) {
-      const refused = refuseCrossSite(request);
+      const refused = refuseForgedMutation(request);
       if (refused) return refused;
     }
     const lab = getLab(labId);
     if (!lab) return jsonError(404, 'LAB_NOT_FOUND', `There is no lab "${labId.slice(0, 64)}".`);
-    const user = options.mutation ? await requireLearner() : await currentUser();
-    if (!user) {
-      if (options.whenSignedOut) return options.whenSignedOut(lab);
-      return jsonError(401, 'NOT_SIGNED_IN', 'Start the lab first: nobody is signed in in this browser.');
-    }
+    const user = await currentUser();
+    if (!user) return jsonError(401, 'NOT_SIGNED_IN', 'Log in to start this lab.');
     return await handler({ lab, user, runner: getRunner() });
   } catch (error) {
     return errorResponse(error, `lab API (${labId.slice(0, 64)})`);

@@ -1,5 +1,4 @@
-import type { Lab } from '@/lib/labs/loader';
-import { emptyProgress, labProgress, touchLab } from '@/lib/labs/progress';
+import { labProgress, touchLab } from '@/lib/labs/progress';
 import { labRoute } from '@/lib/labs/lab-api';
 
 export const dynamic = 'force-dynamic';
@@ -7,10 +6,7 @@ export const dynamic = 'force-dynamic';
 /** The learner's sandbox for this lab (or null) and their progress. */
 export async function GET(request: Request, context: RouteContext<'/api/labs/[lab]/session'>) {
   const { lab: labId } = await context.params;
-  // A visitor who never started a lab has no identity yet: nothing started, nothing done.
-  const whenSignedOut = (lab: Lab) =>
-    Response.json({ session: null, progress: emptyProgress(lab.steps.map((s) => s.id)) });
-  return labRoute(request, labId, { mutation: false, whenSignedOut }, async ({ lab, user, runner }) => {
+  return labRoute(request, labId, { mutation: false }, async ({ lab, user, runner }) => {
     const [session, progress] = await Promise.all([
       runner.findSession(user.id, lab.id),
       labProgress(
