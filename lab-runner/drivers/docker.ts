@@ -519,10 +519,11 @@ export class DockerDriver implements SandboxDriver {
     };
   }
 
+  /** This runner's sandboxes only: another runner on the same engine (its own data folder) is never touched. */
   async list(): Promise<SandboxInfo[]> {
     const containers = await this.docker.listContainers({
       all: true,
-      filters: { label: [labelKeys.session] },
+      filters: { label: [labelKeys.session, `${labelKeys.runner}=${this.runnerId}`] },
     });
     return containers.map((summary) => {
       const fromDocker = labelsFromDocker(summary.Labels);

@@ -13,6 +13,7 @@ import { ensureImageForTests, getDocker } from '@/tests/support/docker';
 import { fixtureLabsDir, testSecret } from '@/tests/support/runner';
 import { mintBrowserToken } from '@/lab-runner/server/tokens';
 import { openTerminal } from '@/tests/support/terminal-client';
+import { startTestRunner } from '@/tests/support/runner';
 
 let dataDir: string;
 let port: number;
@@ -120,5 +121,32 @@ describe('runner restart', () => {
     after.type('echo "survivor=$SURVIVOR"\r');
     await after.waitFor(/survivor=yes/);
     await after.close();
+  }, 180_000);
+
+  it('leaves alone the sandboxes of another runner on the same engine (its own data folder)', async () => {
+    runner ??= await startRunnerProcess();
+    const created = await fetch(`${base()}/v1/sessions`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ userId: 'neighbour', labId: 'sandbox-basics' }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    // A second runner starting up re-adopts its own sandboxes and reaps only its own orphans.
+    const other = await startTestRunner();
+    try {
+      expect(other.runner.sessions.list().map((s) => s.id)).not.toContain(id);
+    } finally {
+      await other.stop();
+    }
+    const still = (await (await fetch(`${base()}/v1/sessions/${id}`, { headers: auth })).json()) as {
+      state: string;
+    };
+    expect(still.state).toBe('ready');
+    const exec = await fetch(`${base()}/v1/sessions/${id}/exec`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ cmd: ['true'] }),
+    });
+    expect(((await exec.json()) as { exitCode: number }).exitCode).toBe(0);
   }, 180_000);
 });
