@@ -207,16 +207,16 @@ export async function buildRunnerApp(options: RunnerAppOptions): Promise<Fastify
     return result;
   });
 
-  // ── files (server, or the session's own browser token) ───────────────────────────────────
+  // ── files (server, or the session's own browser token; a read-only token only reads) ─────
   app.get('/v1/sessions/:id/files', async (request) => {
     const id = sessionIdOf(request);
-    requireSessionAccess(request, secret, sessions, id);
+    requireSessionAccess(request, secret, sessions, id, 'read');
     return files.read(id, parseWorkspacePath((request.query as { path?: unknown }).path));
   });
 
   app.get('/v1/sessions/:id/files/tree', async (request) => {
     const id = sessionIdOf(request);
-    requireSessionAccess(request, secret, sessions, id);
+    requireSessionAccess(request, secret, sessions, id, 'read');
     return files.tree(id);
   });
 

@@ -3,7 +3,8 @@
  * - server-to-server (the web app): `Authorization: Bearer <RUNNER_SECRET>`, everything;
  * - a browser: a short-lived token bound to one session and its user (header `X-Academy-Token`, or
  *   `?token=` where headers cannot be set, as on WebSockets), only that session's terminal, files
- *   and services.
+ *   and services. A read-only token (`readOnly`, an instructor watching a learner) passes only where
+ *   a route asks for `read` access: reading files and watching the terminal.
  */
 import crypto from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
@@ -38,12 +39,16 @@ export function browserTokenOf(request: FastifyRequest): string | undefined {
   return typeof query === 'string' && query ? query : undefined;
 }
 
+/** What a route does with the session: only `read` routes accept a read-only token. */
+export type SessionAccessKind = 'read' | 'write';
+
 /** The server, or a browser whose token names this session and its owner. */
 export function requireSessionAccess(
   request: FastifyRequest,
   secret: string,
   sessions: SessionManager,
   sessionId: string,
+  access: SessionAccessKind = 'write',
 ): { caller: Caller; session: Session } {
   const given = bearer(request);
   if (given !== undefined) {
@@ -68,5 +73,8 @@ export function requireSessionAccess(
   const session = sessions.get(sessionId);
   if (session.userId !== token.userId)
     throw new RunnerError('FORBIDDEN', 'This session belongs to another user.');
+  if (token.readOnly && access !== 'read') {
+    throw new RunnerError('FORBIDDEN', 'This is a read-only view: it cannot change the workspace.');
+  }
   return { caller: { kind: 'browser', token }, session };
 }

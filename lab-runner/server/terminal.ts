@@ -6,13 +6,18 @@
  * Protocol. Client → server: text frames with JSON `{"type":"resize","cols","rows"}` or
  * `{"type":"input","data"}`; binary frames are raw input. Server → client: binary frames of raw
  * terminal output (possibly invalid UTF-8: the browser decodes one stream), and text frames with
- * JSON `{"type":"exit"}` when the shell ends.
+ * JSON `{"type":"exit"}` when the shell ends, and `{"type":"viewers","count"}` (on connecting, then
+ * whenever it changes) saying how many read-only viewers watch this shell.
+ *
+ * Read-only viewers (a token with `readOnly`, minted for an instructor) attach as tmux read-only
+ * clients that do not resize the learner's window; every input frame they send is dropped, and
+ * they do not count as learner activity.
  *
  * Backpressure: when the socket's send buffer passes a high-water mark the container's output is
  * paused (the process inside then blocks on its TTY), and resumed below a low-water mark, so a
  * `yes` flood neither freezes the browser nor grows the runner's memory.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { TtySession } from '../drivers/driver';
@@ -30,6 +35,20 @@ export function terminalCommand(size: { cols: number; rows: number }): string[] 
   const cols = Math.trunc(size.cols);
   return ['sh', '-c', `stty rows ${rows} cols ${cols} 2>/dev/null; exec tmux new-session -A -s main`];
 }
+/**
+ * An instructor's view of the learner's shell: a read-only tmux client (`-f read-only,ignore-size`:
+ * keys other than detach do nothing, and its size does not shrink the learner's window). The
+ * shell is made first when the learner has not opened their terminal yet.
+ */
+export function viewerCommand(size: { cols: number; rows: number }): string[] {
+  const rows = Math.trunc(size.rows);
+  const cols = Math.trunc(size.cols);
+  return [
+    'sh',
+    '-c',
+    `stty rows ${rows} cols ${cols} 2>/dev/null; tmux has-session -t main 2>/dev/null || tmux new-session -d -s main; exec tmux attach-session -t main -f read-only,ignore-size`,
+  ];
+}
 const tmuxDetachKeys = '\x02d';
 const highWaterBytes = 512 * 1024;
 const lowWaterBytes = 64 * 1024;
@@ -46,8 +65,37 @@ const clientMessage = z.discriminatedUnion('type', [
   }),
 ]);
 
+/** The learners' own terminal sockets per session, told when a viewer comes or goes. */
+class ViewerAnnouncer {
+  private readonly learnerSockets = new Map<string, Set<WebSocket>>();
+
+  addLearner(sessionId: string, socket: WebSocket, viewers: number): void {
+    const sockets = this.learnerSockets.get(sessionId) ?? new Set();
+    sockets.add(socket);
+    this.learnerSockets.set(sessionId, sockets);
+    send(socket, viewers);
+  }
+
+  removeLearner(sessionId: string, socket: WebSocket): void {
+    const sockets = this.learnerSockets.get(sessionId);
+    sockets?.delete(socket);
+    if (sockets?.size === 0) this.learnerSockets.delete(sessionId);
+  }
+
+  announce(sessionId: string, viewers: number): void {
+    for (const socket of this.learnerSockets.get(sessionId) ?? []) send(socket, viewers);
+  }
+}
+
+function send(socket: WebSocket, viewers: number): void {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type: 'viewers', count: viewers }));
+}
+
 export function registerTerminal(app: FastifyInstance, options: RunnerAppOptions): void {
   const { sessions, secret, allowedOrigins, nonces } = options;
+  const announcer = new ViewerAnnouncer();
+  /** Set before the upgrade: whether the caller's token is a read-only one. */
+  const isReadOnly = new WeakMap<FastifyRequest, boolean>();
 
   app.get(
     '/v1/sessions/:id/terminal',
@@ -60,27 +108,38 @@ export function registerTerminal(app: FastifyInstance, options: RunnerAppOptions
           throw new RunnerError('FORBIDDEN', `WebSocket connections from ${origin} are not allowed.`);
         }
         const id = sessionIdOf(request);
-        const { caller } = requireSessionAccess(request, secret, sessions, id);
+        const { caller } = requireSessionAccess(request, secret, sessions, id, 'read');
         if (caller.kind === 'browser' && !nonces.claim(caller.token.nonce, caller.token.expiresAt)) {
           throw new RunnerError('UNAUTHORIZED', 'This terminal token was already used; reload the page.');
         }
         sessions.requireReady(id);
+        isReadOnly.set(request, caller.kind === 'browser' && caller.token.readOnly);
       },
     },
     (socket, request) => {
-      void bridge(socket, sessionIdOf(request), options);
+      void bridge(socket, sessionIdOf(request), options, announcer, isReadOnly.get(request) ?? false);
     },
   );
 }
 
-async function bridge(socket: WebSocket, sessionId: string, options: RunnerAppOptions): Promise<void> {
+async function bridge(
+  socket: WebSocket,
+  sessionId: string,
+  options: RunnerAppOptions,
+  announcer: ViewerAnnouncer,
+  isReadOnly: boolean,
+): Promise<void> {
   const { sessions } = options;
   const pendingInput: Buffer[] = [];
   let tty: TtySession | undefined;
   let isClosed = false;
+  let isCountedViewer = false;
   let size = defaultSize;
 
+  if (!isReadOnly) announcer.addLearner(sessionId, socket, sessions.viewers(sessionId));
+
   const onInput = (data: Buffer) => {
+    if (isReadOnly) return;
     sessions.touch(sessionId);
     if (tty) tty.stream.write(data);
     else pendingInput.push(data);
@@ -109,13 +168,19 @@ async function bridge(socket: WebSocket, sessionId: string, options: RunnerAppOp
 
   socket.on('close', () => {
     isClosed = true;
+    if (isReadOnly && isCountedViewer) {
+      announcer.announce(sessionId, sessions.noteViewer(sessionId, -1));
+    } else if (!isReadOnly) {
+      announcer.removeLearner(sessionId, socket);
+    }
     if (tty) void detach(tty);
   });
 
   await firstResize;
   if (isClosed) return;
   try {
-    tty = await sessions.attachTerminal(sessionId, terminalCommand(size), size);
+    const command = isReadOnly ? viewerCommand(size) : terminalCommand(size);
+    tty = await sessions.attachTerminal(sessionId, command, size);
   } catch (error) {
     const message = error instanceof RunnerError ? error.message : 'The terminal could not be opened.';
     socket.close(1011, message.slice(0, 120));
@@ -123,6 +188,10 @@ async function bridge(socket: WebSocket, sessionId: string, options: RunnerAppOp
   }
   if (isClosed) return void detach(tty);
   for (const chunk of pendingInput.splice(0)) tty.stream.write(chunk);
+  if (isReadOnly) {
+    isCountedViewer = true;
+    announcer.announce(sessionId, sessions.noteViewer(sessionId, 1));
+  }
 
   const stream = tty.stream;
   let isPaused = false;

@@ -10,6 +10,27 @@ describe('browser tokens', () => {
     expect(verified.ok && verified.token).toMatchObject({ sessionId: 's1', userId: 'u1' });
   });
 
+  it('is read-write unless minted read-only, and the claim cannot be added without the secret', () => {
+    const plain = verifyBrowserToken(secret, mintBrowserToken(secret, { sessionId: 's1', userId: 'u1' }));
+    expect(plain.ok && plain.token.readOnly).toBe(false);
+    const readOnly = verifyBrowserToken(
+      secret,
+      mintBrowserToken(secret, { sessionId: 's1', userId: 'u1', readOnly: true }),
+    );
+    expect(readOnly.ok && readOnly.token.readOnly).toBe(true);
+
+    const token = mintBrowserToken(secret, { sessionId: 's1', userId: 'u1', readOnly: true });
+    const [payload, signature] = token.split('.') as [string, string];
+    const { ro: _dropped, ...writable } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as {
+      ro?: boolean;
+    };
+    const stripped = Buffer.from(JSON.stringify(writable)).toString('base64url');
+    expect(verifyBrowserToken(secret, `${stripped}.${signature}`)).toEqual({
+      ok: false,
+      problem: 'bad-signature',
+    });
+  });
+
   it('rejects an expired token', () => {
     const token = mintBrowserToken(
       secret,

@@ -2,6 +2,8 @@
  * Short-lived tokens that let a browser reach one session's terminal, files and services. The web
  * app mints them (it shares RUNNER_SECRET with the runner) after checking who the user is; the
  * runner checks the signature, the expiry and that the token's session and user match.
+ * A read-only token (an instructor watching a learner) reads files and watches the terminal, and
+ * nothing else: no input, no writes, no services.
  *
  * Format: base64url(JSON payload) "." base64url(HMAC-SHA256(secret, payload part)).
  */
@@ -19,9 +21,17 @@ const payloadSchema = z.object({
   exp: z.number().int(),
   /** nonce, lets single-use endpoints (the terminal) refuse a replay */
   n: z.string().min(8),
+  /** read-only: present (and true) only on an instructor's viewing token */
+  ro: z.literal(true).optional(),
 });
 
-export type BrowserToken = { sessionId: string; userId: string; expiresAt: number; nonce: string };
+export type BrowserToken = {
+  sessionId: string;
+  userId: string;
+  expiresAt: number;
+  nonce: string;
+  readOnly: boolean;
+};
 
 export type TokenProblem = 'malformed' | 'bad-signature' | 'expired';
 
@@ -31,7 +41,7 @@ function sign(secret: string, payloadPart: string): string {
 
 export function mintBrowserToken(
   secret: string,
-  claims: { sessionId: string; userId: string; ttlSeconds?: number },
+  claims: { sessionId: string; userId: string; ttlSeconds?: number; readOnly?: boolean },
   now = Date.now(),
 ): string {
   const payload = {
@@ -39,6 +49,7 @@ export function mintBrowserToken(
     u: claims.userId,
     exp: Math.floor(now / 1000) + (claims.ttlSeconds ?? defaultTokenTtlSeconds),
     n: crypto.randomBytes(12).toString('base64url'),
+    ...(claims.readOnly ? { ro: true as const } : {}),
   };
   const payloadPart = Buffer.from(JSON.stringify(payload)).toString('base64url');
   return `${payloadPart}.${sign(secret, payloadPart)}`;
@@ -66,7 +77,13 @@ export function verifyBrowserToken(
   if (payload.exp * 1000 <= now) return { ok: false, problem: 'expired' };
   return {
     ok: true,
-    token: { sessionId: payload.s, userId: payload.u, expiresAt: payload.exp * 1000, nonce: payload.n },
+    token: {
+      sessionId: payload.s,
+      userId: payload.u,
+      expiresAt: payload.exp * 1000,
+      nonce: payload.n,
+      readOnly: payload.ro === true,
+    },
   };
 }
 

@@ -35,6 +35,8 @@ export type Session = {
   startKind?: 'warm' | 'cold' | 'adopted';
   /** Why the session failed, in plain words. */
   error?: string;
+  /** Read-only terminals open on it now (an instructor watching); kept in memory only. */
+  viewers?: number;
 };
 
 export type SessionView = ReturnType<typeof viewOf>;
@@ -64,6 +66,7 @@ export function viewOf(session: Session, idleStopMs: number) {
     expiresAt: iso(session.expiresAt),
     startKind: session.startKind ?? null,
     error: session.error ?? null,
+    viewers: session.viewers ?? 0,
   };
 }
 
@@ -210,6 +213,19 @@ export class SessionManager {
 
   view(session: Session) {
     return viewOf(session, this.options.idleStopMs);
+  }
+
+  /** Read-only terminals open on a session now (0 for an unknown session). */
+  viewers(id: string): number {
+    return this.sessions.get(id)?.viewers ?? 0;
+  }
+
+  /** Counts a read-only terminal opening (+1) or closing (-1) on a session; the new count. */
+  noteViewer(id: string, change: 1 | -1): number {
+    const session = this.sessions.get(id);
+    if (!session) return 0;
+    session.viewers = Math.max(0, (session.viewers ?? 0) + change);
+    return session.viewers;
   }
 
   /** Marks learner activity (terminal input, file edits, checks): postpones the idle stop. */
