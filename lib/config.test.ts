@@ -37,6 +37,22 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ RUNNER_URL: 'ftp://x' })).toThrowError(/RUNNER_URL/);
   });
 
+  it('trusts X-Forwarded-For only when TRUST_PROXY says so', () => {
+    expect(parseConfig({}).trustProxy).toBe(false);
+    expect(parseConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(parseConfig({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(() => parseConfig({ TRUST_PROXY: 'yes please' })).toThrowError(/TRUST_PROXY/);
+  });
+
+  it('takes the first admin from ADMIN_EMAIL and ADMIN_PASSWORD, which go together', () => {
+    expect(parseConfig({}).firstAdmin).toBeNull();
+    expect(
+      parseConfig({ ADMIN_EMAIL: ' ada@example.com ', ADMIN_PASSWORD: 'a long secret' }).firstAdmin,
+    ).toEqual({ email: 'ada@example.com', password: 'a long secret' });
+    expect(() => parseConfig({ ADMIN_EMAIL: 'ada@example.com' })).toThrowError(/set together/);
+    expect(() => parseConfig({ ADMIN_PASSWORD: 'a long secret' })).toThrowError(/set together/);
+  });
+
   it('names the variable that is wrong', () => {
     expect(() => parseConfig({ PORT: 'eighty' })).toThrowError(ConfigError);
     expect(() => parseConfig({ PORT: '70000' })).toThrowError(/PORT/);

@@ -23,6 +23,12 @@ const environmentSchema = z.object({
     .default('http://127.0.0.1:4000'),
   RUNNER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   RUNNER_DATA_DIR: z.string().min(1).default('data/runner'),
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true' || value === '1'),
+  ADMIN_EMAIL: z.string().trim().optional(),
+  ADMIN_PASSWORD: z.string().optional(),
 });
 
 export type AppConfig = {
@@ -36,6 +42,13 @@ export type AppConfig = {
   runnerUrl: string;
   /** RUNNER_SECRET, or else the secret file the runner keeps in RUNNER_DATA_DIR (same host). */
   runnerSecret: () => string;
+  /**
+   * Whether a reverse proxy in front of the app sets X-Forwarded-For; then the client address (for
+   * log-in rate limits) is the last entry, the one the proxy saw. Otherwise the socket's address.
+   */
+  trustProxy: boolean;
+  /** ADMIN_EMAIL and ADMIN_PASSWORD: the admin made on start when no admin exists yet. */
+  firstAdmin: { email: string; password: string } | null;
 };
 
 export class ConfigError extends Error {
@@ -48,7 +61,11 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid environment: ${problems.join('; ')}`);
   }
-  const { PORT, HOST, DATABASE_URL, RUNNER_URL, RUNNER_SECRET, RUNNER_DATA_DIR } = result.data;
+  const { PORT, HOST, DATABASE_URL, RUNNER_URL, RUNNER_SECRET, RUNNER_DATA_DIR, TRUST_PROXY } = result.data;
+  const { ADMIN_EMAIL, ADMIN_PASSWORD } = result.data;
+  if (Boolean(ADMIN_EMAIL) !== Boolean(ADMIN_PASSWORD)) {
+    throw new ConfigError('Invalid environment: ADMIN_EMAIL and ADMIN_PASSWORD must be set together.');
+  }
   let secret = RUNNER_SECRET;
   return {
     port: PORT,
@@ -58,6 +75,8 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     runnerUrl: RUNNER_URL.replace(/\/+$/, ''),
     runnerSecret: () =>
       (secret ??= secretFromFile(path.resolve(/*turbopackIgnore: true*/ projectRoot, RUNNER_DATA_DIR))),
+    trustProxy: TRUST_PROXY,
+    firstAdmin: ADMIN_EMAIL && ADMIN_PASSWORD ? { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } : null,
   };
 }
 

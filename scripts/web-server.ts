@@ -6,10 +6,11 @@
 import http from 'node:http';
 import next from 'next';
 import { getConfig, projectRoot } from '@/lib/config';
+import { addressOfIncoming, clientAddressHeader } from '@/lib/http/client-address';
 import { createBrowserProxy } from '@/lib/runner/browser-proxy';
 
 const dev = process.argv.includes('--dev');
-const { port, host, runnerUrl } = getConfig();
+const { port, host, runnerUrl, trustProxy } = getConfig();
 
 const app = next({ dev, dir: projectRoot, hostname: host, port });
 const handle = app.getRequestHandler();
@@ -18,6 +19,8 @@ const handleUpgrade = app.getUpgradeHandler();
 const proxy = createBrowserProxy(runnerUrl);
 
 const server = http.createServer((request, response) => {
+  // For the log-in rate limits (lib/auth/login-limiter.ts); a client cannot set it.
+  request.headers[clientAddressHeader] = addressOfIncoming(request, trustProxy);
   if (proxy.matches(request)) return proxy.web(request, response);
   void handle(request, response);
 });

@@ -1,0 +1,78 @@
+/**
+ * Sign-up and log-in, as the API routes run them (app/api/auth/*): input checks, rate limits,
+ * the guest hand-over, and the session. The routes only call these.
+ */
+import 'server-only';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { clientAddress } from '@/lib/http/client-address';
+import { jsonError, readJson } from '@/lib/http/responses';
+import {
+  AccountError,
+  authenticate,
+  createUser,
+  emailSchema,
+  nameSchema,
+  newPasswordSchema,
+} from './accounts';
+import { mergeGuestInto } from './guest-merge';
+import { guestOfThisBrowser, signIn } from './identity';
+import { getLoginLimiter, getSignupLimiter, type LimitDecision } from './login-limiter';
+import { publicUser } from './public-user';
+
+// Strict: a body that tries to choose its own role (or anything else) is refused, not ignored.
+const signupBody = z.strictObject({ email: emailSchema, name: nameSchema, password: newPasswordSchema });
+
+const loginBody = z.strictObject({
+  email: z.string().trim().min(1, 'Enter your email address.').max(254),
+  password: z.string().min(1, 'Enter your password.').max(1000),
+});
+
+function tooMany(decision: Extract<LimitDecision, { ok: false }>, code: string, what: string): Response {
+  const minutes = Math.ceil(decision.retryAfterSeconds / 60);
+  return jsonError(429, code, `${what} Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, {
+    'retry-after': String(decision.retryAfterSeconds),
+  });
+}
+
+export async function signUpRoute(request: Request): Promise<Response> {
+  const address = clientAddress(request);
+  const limit = getSignupLimiter().check(address);
+  if (!limit.ok) return tooMany(limit, 'TOO_MANY_SIGNUPS', 'Too many accounts were made from this network.');
+  const input = await readJson(request, signupBody);
+  if (input instanceof Response) return input;
+  const guest = await guestOfThisBrowser();
+  let user;
+  try {
+    user = await createUser(input, { fromGuestId: guest?.id });
+  } catch (error) {
+    if (error instanceof AccountError && error.code === 'EMAIL_TAKEN') {
+      return jsonError(409, 'EMAIL_TAKEN', error.message);
+    }
+    if (error instanceof AccountError) return jsonError(400, 'BAD_REQUEST', error.message);
+    throw error;
+  }
+  getSignupLimiter().recordSignup(address);
+  await signIn(user.id);
+  return Response.json({ user: publicUser(user) }, { status: 201 });
+}
+
+export async function logInRoute(request: Request): Promise<Response> {
+  const input = await readJson(request, loginBody);
+  if (input instanceof Response) return input;
+  const email = input.email.toLowerCase();
+  const address = clientAddress(request);
+  const limiter = getLoginLimiter();
+  const limit = limiter.check(email, address);
+  if (!limit.ok) return tooMany(limit, 'TOO_MANY_ATTEMPTS', 'Too many failed log-ins.');
+  const user = await authenticate(email, input.password);
+  if (!user) {
+    await sleep(limiter.recordFailure(email, address));
+    return jsonError(401, 'WRONG_CREDENTIALS', 'Wrong email or password.');
+  }
+  limiter.recordSuccess(email);
+  const guest = await guestOfThisBrowser();
+  if (guest) await mergeGuestInto(guest.id, user.id);
+  await signIn(user.id);
+  return Response.json({ user: publicUser(user) });
+}

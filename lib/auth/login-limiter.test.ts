@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import {
+  LoginLimiter,
+  SignupLimiter,
+  SlidingWindowCounter,
+  failureDelayMs,
+  loginWindowMs,
+  maxFailuresPerAddress,
+} from './login-limiter';
+
+const minute = 60_000;
+
+describe('LoginLimiter', () => {
+  it('allows five failures for an email, then refuses with the time until the oldest expires', () => {
+    const limiter = new LoginLimiter();
+    const t0 = 1_000_000;
+    for (let i = 0; i < 5; i++) {
+      expect(limiter.check('ada@example.com', '10.0.0.1', t0 + i * minute)).toEqual({ ok: true });
+      limiter.recordFailure('ada@example.com', '10.0.0.1', t0 + i * minute);
+    }
+    const refused = limiter.check('ada@example.com', '10.0.0.2', t0 + 5 * minute);
+    expect(refused).toEqual({ ok: false, retryAfterSeconds: 10 * 60 });
+    // Once the first failure is 15 minutes old, one more attempt is allowed.
+    expect(limiter.check('ada@example.com', '10.0.0.2', t0 + loginWindowMs)).toEqual({ ok: true });
+  });
+
+  it('keeps other emails and addresses unaffected', () => {
+    const limiter = new LoginLimiter();
+    for (let i = 0; i < 5; i++) limiter.recordFailure('ada@example.com', '10.0.0.1', 1000);
+    expect(limiter.check('grace@example.com', '10.0.0.1', 2000)).toEqual({ ok: true });
+  });
+
+  it('refuses an address that guesses at many emails', () => {
+    const limiter = new LoginLimiter();
+    for (let i = 0; i < maxFailuresPerAddress; i++) {
+      limiter.recordFailure(`person${i}@example.com`, '10.0.0.1', 1000);
+    }
+    expect(limiter.check('fresh@example.com', '10.0.0.1', 2000).ok).toBe(false);
+    expect(limiter.check('fresh@example.com', '10.0.0.2', 2000).ok).toBe(true);
+  });
+
+  it('clears the email on success, not the address', () => {
+    const limiter = new LoginLimiter();
+    for (let i = 0; i < 5; i++) limiter.recordFailure('ada@example.com', '10.0.0.1', 1000);
+    limiter.recordSuccess('ada@example.com');
+    expect(limiter.check('ada@example.com', '10.0.0.9', 2000)).toEqual({ ok: true });
+  });
+
+  it('answers each further failure more slowly, up to a cap', () => {
+    const limiter = new LoginLimiter();
+    const delays = Array.from({ length: 5 }, () =>
+      limiter.recordFailure('ada@example.com', '10.0.0.1', 1000),
+    );
+    expect(delays).toEqual([100, 200, 400, 800, 1600]);
+    expect(failureDelayMs(0)).toBe(0);
+    expect(failureDelayMs(30)).toBe(3000);
+  });
+});
+
+describe('SignupLimiter', () => {
+  it('allows ten sign-ups per address per hour', () => {
+    const limiter = new SignupLimiter();
+    for (let i = 0; i < 10; i++) {
+      expect(limiter.check('10.0.0.1', i * 1000).ok).toBe(true);
+      limiter.recordSignup('10.0.0.1', i * 1000);
+    }
+    expect(limiter.check('10.0.0.1', 20_000)).toEqual({ ok: false, retryAfterSeconds: 3600 - 20 });
+    expect(limiter.check('10.0.0.2', 20_000).ok).toBe(true);
+    expect(limiter.check('10.0.0.1', 3_600_000).ok).toBe(true);
+  });
+});
+
+describe('SlidingWindowCounter', () => {
+  it('stays bounded when flooded with keys', () => {
+    const counter = new SlidingWindowCounter(3, minute);
+    for (let i = 0; i < 60_000; i++) counter.add(`key-${i}`, 1000);
+    expect(counter.count('key-59999', 1000)).toBe(1);
+    expect(counter.count('key-0', 1000)).toBe(0);
+  });
+});

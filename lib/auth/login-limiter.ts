@@ -1,0 +1,133 @@
+/**
+ * Brakes on guessing passwords and on mass sign-ups, in memory (one web server process).
+ *
+ * Log-in: failures are counted per email and per client address over 15 minutes. Each failure is
+ * answered a little later than the one before (a growing delay), and once an email has 5 failures
+ * (an address 20: a classroom shares one) every attempt is refused with 429 and Retry-After until
+ * the oldest failure leaves the window, even with the right password. A successful log-in clears
+ * the email's count. Sign-up: 10 new accounts per address per hour.
+ */
+
+export const loginWindowMs = 15 * 60 * 1000;
+export const maxFailuresPerEmail = 5;
+export const maxFailuresPerAddress = 20;
+export const signupWindowMs = 60 * 60 * 1000;
+export const maxSignupsPerAddress = 10;
+const maxTrackedKeys = 50_000;
+
+/** How many events each key had in the last `windowMs`; refuses once there are `limit`. */
+export class SlidingWindowCounter {
+  private readonly events = new Map<string, number[]>();
+
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
+
+  private recent(key: string, now: number): number[] {
+    const kept = (this.events.get(key) ?? []).filter((at) => now - at < this.windowMs);
+    if (kept.length) this.events.set(key, kept);
+    else this.events.delete(key);
+    return kept;
+  }
+
+  count(key: string, now = Date.now()): number {
+    return this.recent(key, now).length;
+  }
+
+  /** ok, or how long until the oldest event leaves the window and one more is allowed. */
+  check(key: string, now = Date.now()): { ok: true } | { ok: false; retryAfterMs: number } {
+    const recent = this.recent(key, now);
+    if (recent.length < this.limit) return { ok: true };
+    const oldest = recent[recent.length - this.limit] ?? now;
+    return { ok: false, retryAfterMs: Math.max(1000, oldest + this.windowMs - now) };
+  }
+
+  /** Notes one event; returns how many the key now has in the window. */
+  add(key: string, now = Date.now()): number {
+    const recent = [...this.recent(key, now), now];
+    this.events.set(key, recent);
+    if (this.events.size > maxTrackedKeys) this.forgetOldest();
+    return recent.length;
+  }
+
+  clear(key: string): void {
+    this.events.delete(key);
+  }
+
+  /** Keeps memory bounded under a flood of made-up keys: the least recently added go first. */
+  private forgetOldest(): void {
+    const excess = this.events.size - maxTrackedKeys / 2;
+    let removed = 0;
+    for (const key of this.events.keys()) {
+      if (removed++ >= excess) break;
+      this.events.delete(key);
+    }
+  }
+}
+
+export type LimitDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+/** The pause before answering the n-th failure in a row: 0.1 s, 0.2 s, 0.4 s … at most 3 s. */
+export function failureDelayMs(failures: number): number {
+  return failures <= 0 ? 0 : Math.min(3000, 100 * 2 ** (failures - 1));
+}
+
+const toDecision = (result: { ok: true } | { ok: false; retryAfterMs: number }): LimitDecision =>
+  result.ok ? result : { ok: false, retryAfterSeconds: Math.ceil(result.retryAfterMs / 1000) };
+
+export class LoginLimiter {
+  private readonly byEmail = new SlidingWindowCounter(maxFailuresPerEmail, loginWindowMs);
+  private readonly byAddress = new SlidingWindowCounter(maxFailuresPerAddress, loginWindowMs);
+
+  /** Whether a log-in attempt may be checked at all. */
+  check(email: string, address: string, now = Date.now()): LimitDecision {
+    const forEmail = this.byEmail.check(email, now);
+    const forAddress = this.byAddress.check(address, now);
+    if (!forEmail.ok && !forAddress.ok) {
+      return toDecision({
+        ok: false,
+        retryAfterMs: Math.max(forEmail.retryAfterMs, forAddress.retryAfterMs),
+      });
+    }
+    return toDecision(forEmail.ok ? forAddress : forEmail);
+  }
+
+  /** Notes a failed attempt; returns how long to wait before answering it. */
+  recordFailure(email: string, address: string, now = Date.now()): number {
+    const failures = Math.max(this.byEmail.add(email, now), this.byAddress.add(address, now));
+    return failureDelayMs(failures);
+  }
+
+  recordSuccess(email: string): void {
+    this.byEmail.clear(email);
+  }
+}
+
+export class SignupLimiter {
+  private readonly byAddress = new SlidingWindowCounter(maxSignupsPerAddress, signupWindowMs);
+
+  check(address: string, now = Date.now()): LimitDecision {
+    return toDecision(this.byAddress.check(address, now));
+  }
+
+  recordSignup(address: string, now = Date.now()): void {
+    this.byAddress.add(address, now);
+  }
+}
+
+// One of each per server process, shared by every route bundle that imports this module.
+const globalForLimits = globalThis as unknown as {
+  loginLimiter?: LoginLimiter;
+  signupLimiter?: SignupLimiter;
+};
+
+export function getLoginLimiter(): LoginLimiter {
+  globalForLimits.loginLimiter ??= new LoginLimiter();
+  return globalForLimits.loginLimiter;
+}
+
+export function getSignupLimiter(): SignupLimiter {
+  globalForLimits.signupLimiter ??= new SignupLimiter();
+  return globalForLimits.signupLimiter;
+}
