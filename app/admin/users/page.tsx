@@ -1,0 +1,110 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { AdminNav } from '@/components/admin/AdminNav';
+import styles from '@/components/admin/Admin.module.css';
+import { formatUtc } from '@/components/admin/format';
+import { ResetPasswordButton } from '@/components/admin/ResetPasswordButton';
+import { UserRoleSelect } from '@/components/admin/UserRoleSelect';
+import { parseUserQuery, userQueryHref } from '@/lib/admin/user-query';
+import { listUsers } from '@/lib/admin/users';
+import { requirePageUser } from '@/lib/auth/page-guards';
+
+export const metadata: Metadata = { title: 'Users · Administration' };
+export const dynamic = 'force-dynamic';
+
+export default async function AdminUsersPage({ searchParams }: PageProps<'/admin/users'>) {
+  const admin = await requirePageUser('admin');
+  const query = parseUserQuery(await searchParams);
+  const { users, total, page, pages } = await listUsers(query);
+
+  return (
+    <div className="page">
+      <header className="page__header">
+        <h1>Users</h1>
+        <p className="page__lead">
+          Change a role, or reset a password to a temporary one you hand over yourself (there is no mail).
+        </p>
+      </header>
+      <AdminNav current="/admin/users" />
+      <form className={styles.search} role="search" action="/admin/users" method="get">
+        <label>
+          Search by email or name
+          <input type="search" name="q" defaultValue={query.search} maxLength={100} />
+        </label>
+        <button type="submit" className="button button--secondary">
+          Search
+        </button>
+        {query.search ? <Link href="/admin/users">Show everyone</Link> : null}
+      </form>
+      <div className={styles.tableWrap}>
+        <table className={styles.table}>
+          <caption>
+            {total === 0
+              ? query.search
+                ? 'No account matches this search.'
+                : 'No accounts yet.'
+              : `${total} account${total === 1 ? '' : 's'}${query.search ? ' found' : ''}, newest first; page ${page} of ${pages}.`}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">Joined</th>
+              <th scope="col">Last seen</th>
+              <th scope="col">Password</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((user) => (
+              <tr key={user.id} data-testid={`user-${user.id}`}>
+                <td className={styles.nameCell}>
+                  {user.name}
+                  {user.id === admin.id ? <span className={styles.muted}> (you)</span> : null}
+                </td>
+                <td className={styles.nameCell}>{user.email}</td>
+                <td>
+                  <UserRoleSelect userId={user.id} email={user.email} role={user.role} />
+                </td>
+                <td>
+                  <time dateTime={user.createdAt}>{formatUtc(user.createdAt).slice(0, 10)}</time>
+                </td>
+                <td>
+                  {user.lastSeenAt ? (
+                    <time dateTime={user.lastSeenAt}>{formatUtc(user.lastSeenAt).slice(0, 16)}</time>
+                  ) : (
+                    <span className={styles.muted}>not logged in</span>
+                  )}
+                </td>
+                <td>
+                  <ResetPasswordButton userId={user.id} email={user.email} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {pages > 1 ? (
+        <nav className={styles.pager} aria-label="Pages of users">
+          {page > 1 ? (
+            <Link href={userQueryHref({ search: query.search, page: page - 1 })} rel="prev">
+              Previous page
+            </Link>
+          ) : (
+            <span />
+          )}
+          <span>
+            Page {page} of {pages}
+          </span>
+          {page < pages ? (
+            <Link href={userQueryHref({ search: query.search, page: page + 1 })} rel="next">
+              Next page
+            </Link>
+          ) : (
+            <span />
+          )}
+        </nav>
+      ) : null}
+    </div>
+  );
+}

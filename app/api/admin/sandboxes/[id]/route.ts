@@ -1,0 +1,15 @@
+import { adminRoute, refuseBadSandboxId } from '@/lib/admin/admin-route';
+import { getRunner } from '@/lib/labs/lab-api';
+
+export const dynamic = 'force-dynamic';
+
+/** Destroys a sandbox, the learner's workspace included. */
+export async function DELETE(request: Request, context: RouteContext<'/api/admin/sandboxes/[id]'>) {
+  const { id } = await context.params;
+  return adminRoute(request, { mutation: true }, async () => {
+    const refused = refuseBadSandboxId(id);
+    if (refused) return refused;
+    await getRunner().destroy(id);
+    return new Response(null, { status: 204 });
+  });
+}
