@@ -1,17 +1,42 @@
 'use client';
 
 import { useId, useState } from 'react';
+import { saveQuizAttempt, type SavedQuizAttempt } from '@/components/progress/progress-api';
+import { useProgress } from '@/components/progress/ProgressProvider';
 import type { Quiz as QuizData } from '@/lib/content/quiz-schema';
+
+type SaveState =
+  | { status: 'idle' }
+  | { status: 'saving' }
+  | { status: 'saved'; attempt: SavedQuizAttempt }
+  | { status: 'failed'; message: string };
 
 /**
  * A multiple-choice quiz graded in the browser. The questions come from a ```quiz block, validated
- * at build time and passed in as JSON. (Saving attempts arrives with accounts.)
+ * at build time and passed in as JSON. On a chapter page with a signed-in learner, each checked
+ * attempt is also sent (the answers, not the score) and graded and saved by the server; signed-out
+ * readers get the same quiz, unsaved.
  */
 export function Quiz({ quiz: quizJson }: { quiz: string }) {
   const quiz = JSON.parse(quizJson) as QuizData;
   const baseId = useId();
   const [answers, setAnswers] = useState<Record<string, number>>({});
   const [isChecked, setIsChecked] = useState(false);
+  const [save, setSave] = useState<SaveState>({ status: 'idle' });
+  const progress = useProgress();
+  const chapter = progress?.chapter;
+  const isSaving = chapter !== undefined && progress?.state.status === 'signed-in';
+
+  const saveAttempt = () => {
+    if (!isSaving) return;
+    setSave({ status: 'saving' });
+    saveQuizAttempt(chapter, quiz.id, answers)
+      .then((attempt) => {
+        setSave({ status: 'saved', attempt });
+        progress.refresh();
+      })
+      .catch((error: Error) => setSave({ status: 'failed', message: error.message }));
+  };
 
   const score = quiz.questions.filter((q) => q.choices[answers[q.id] ?? -1]?.correct).length;
   const unanswered = quiz.questions.filter((q) => answers[q.id] === undefined).length;
@@ -25,6 +50,7 @@ export function Quiz({ quiz: quizJson }: { quiz: string }) {
         onSubmit={(event) => {
           event.preventDefault();
           setIsChecked(true);
+          saveAttempt();
         }}
       >
         <ol className="quiz__questions">
@@ -88,7 +114,15 @@ export function Quiz({ quiz: quizJson }: { quiz: string }) {
                   ? ' Well done.'
                   : ' Try the ones you missed again; the explanation appears once you find the answer.'}
               </p>
-              <button type="button" className="button button--secondary" onClick={() => setIsChecked(false)}>
+              <SaveStatus save={save} />
+              <button
+                type="button"
+                className="button button--secondary"
+                onClick={() => {
+                  setIsChecked(false);
+                  setSave({ status: 'idle' });
+                }}
+              >
                 Try again
               </button>
             </>
@@ -107,5 +141,18 @@ export function Quiz({ quiz: quizJson }: { quiz: string }) {
         </div>
       </form>
     </section>
+  );
+}
+
+function SaveStatus({ save }: { save: SaveState }) {
+  if (save.status === 'idle') return null;
+  return (
+    <p className="quiz__hint" role="status" data-testid="quiz-save-status">
+      {save.status === 'saving'
+        ? 'Saving your attempt…'
+        : save.status === 'failed'
+          ? `Your attempt was not saved: ${save.message}`
+          : `Saved to your progress. Your best: ${save.attempt.best.score} of ${save.attempt.best.total}.`}
+    </p>
   );
 }
