@@ -30,6 +30,13 @@ export type LabTerminalProps = {
   onStatusChange?: (status: TerminalStatus) => void;
   /** After the learner pressed Enter and the output then went quiet for a second. */
   onCommand?: () => void;
+  /**
+   * Watch only (an instructor's view of a learner's shell, with a read-only token): nothing typed
+   * or pasted is sent. The runner drops input from such a token anyway.
+   */
+  readOnly?: boolean;
+  /** How many read-only viewers watch this shell, whenever the runner says (the learner's side). */
+  onViewersChange?: (count: number) => void;
 };
 
 const resizeDebounceMs = 100;
@@ -49,7 +56,13 @@ const fullReset = '\x1bc';
  * Typing while reconnecting is held (up to 1 KiB) and sent once the shell is back; past that the
  * banner says typing is paused. Held typing is dropped if the shell ended or the retries gave up.
  */
-export function LabTerminal({ access, onStatusChange, onCommand }: LabTerminalProps) {
+export function LabTerminal({
+  access,
+  onStatusChange,
+  onCommand,
+  readOnly = false,
+  onViewersChange,
+}: LabTerminalProps) {
   const theme = useTheme();
   const hostRef = useRef<HTMLDivElement>(null);
   const terminalRef = useRef<Terminal | null>(null);
@@ -65,6 +78,8 @@ export function LabTerminal({ access, onStatusChange, onCommand }: LabTerminalPr
   const currentTheme = useEffectEvent(() => theme);
   const reportCommand = useEffectEvent(() => onCommand?.());
   const reportStatus = useEffectEvent((next: TerminalStatus) => onStatusChange?.(next));
+  const reportViewers = useEffectEvent((count: number) => onViewersChange?.(count));
+  const isReadOnly = useEffectEvent(() => readOnly);
 
   useEffect(() => {
     reportStatus(status);
@@ -76,13 +91,15 @@ export function LabTerminal({ access, onStatusChange, onCommand }: LabTerminalPr
     let isCancelled = false;
     const cleanups: (() => void)[] = [];
 
+    const readOnlyNow = isReadOnly();
     const term = new Terminal({
       fontFamily: terminalFontFamily,
       fontSize: terminalFontSizePx,
       scrollback: terminalScrollbackLines,
       theme: terminalThemes[currentTheme()],
       minimumContrastRatio: terminalMinimumContrastRatio,
-      cursorBlink: !window.matchMedia('(prefers-reduced-motion: reduce)').matches,
+      cursorBlink: !readOnlyNow && !window.matchMedia('(prefers-reduced-motion: reduce)').matches,
+      disableStdin: readOnlyNow,
       screenReaderMode: false,
       // OSC 8 hyperlinks: http(s) only, in a new tab that cannot reach back to this page.
       linkHandler: { activate: (_event, uri) => openLink(uri), allowNonHttpProtocols: false },
@@ -120,19 +137,22 @@ export function LabTerminal({ access, onStatusChange, onCommand }: LabTerminalPr
         setShown({ sessionKey, state: next });
         if (next.status !== 'connecting' && next.status !== 'reconnecting') setIsTypingPaused(false);
       },
+      onViewers: (count) => reportViewers(count),
     });
     cleanups.push(() => connection.dispose());
 
-    term.onData((data) => {
-      const result = connection.sendInput(data);
-      if (result === 'refused') {
-        const current = connection.status;
-        if (current === 'connecting' || current === 'reconnecting') setIsTypingPaused(true);
-        return;
-      }
-      settle.noteInput(data);
-    });
-    term.onBinary((data) => connection.sendBinary(data));
+    if (!readOnlyNow) {
+      term.onData((data) => {
+        const result = connection.sendInput(data);
+        if (result === 'refused') {
+          const current = connection.status;
+          if (current === 'connecting' || current === 'reconnecting') setIsTypingPaused(true);
+          return;
+        }
+        settle.noteInput(data);
+      });
+      term.onBinary((data) => connection.sendBinary(data));
+    }
     term.onResize((size) => connection.resize(size));
     attachClipboardKeys(term, host, cleanups);
 
@@ -196,8 +216,9 @@ export function LabTerminal({ access, onStatusChange, onCommand }: LabTerminalPr
       className={styles.pane}
       data-testid="terminal"
       data-status={status}
+      data-read-only={readOnly || undefined}
       role="group"
-      aria-label="Terminal"
+      aria-label={readOnly ? 'Terminal (read-only)' : 'Terminal'}
       style={{ backgroundColor: palette.background, color: palette.foreground }}
     >
       <div role="status" className={bannerClass(status)}>
@@ -205,13 +226,18 @@ export function LabTerminal({ access, onStatusChange, onCommand }: LabTerminalPr
           status={status}
           state={state}
           isTypingPaused={isTypingPaused}
+          readOnly={readOnly}
           onStartOver={startOver}
         />
       </div>
       {access ? (
         <div ref={hostRef} className={styles.screen} />
       ) : (
-        <p className={styles.placeholder}>The terminal opens when your sandbox is ready.</p>
+        <p className={styles.placeholder}>
+          {readOnly
+            ? 'The terminal opens when the sandbox is ready.'
+            : 'The terminal opens when your sandbox is ready.'}
+        </p>
       )}
     </div>
   );
@@ -228,11 +254,13 @@ function BannerContent({
   status,
   state,
   isTypingPaused,
+  readOnly,
   onStartOver,
 }: {
   status: TerminalStatus;
   state: ConnectionState | null;
   isTypingPaused: boolean;
+  readOnly: boolean;
   onStartOver: () => void;
 }) {
   const reason = state?.message ? <span className={styles.reason}>{state.message}</span> : null;
@@ -241,7 +269,7 @@ function BannerContent({
     case 'connected':
       return null;
     case 'connecting':
-      return <span>Connecting to your sandbox…</span>;
+      return <span>{readOnly ? 'Connecting to the sandbox…' : 'Connecting to your sandbox…'}</span>;
     case 'reconnecting':
       return (
         <>
@@ -251,11 +279,13 @@ function BannerContent({
               : 'Could not reach the terminal — retrying…'}
           </span>
           {reason}
-          <span className={styles.hint}>
-            {isTypingPaused
-              ? 'Typing is paused until the connection is back.'
-              : 'What you type is sent once the connection is back.'}
-          </span>
+          {!readOnly && (
+            <span className={styles.hint}>
+              {isTypingPaused
+                ? 'Typing is paused until the connection is back.'
+                : 'What you type is sent once the connection is back.'}
+            </span>
+          )}
         </>
       );
     case 'failed':

@@ -108,6 +108,20 @@ describe('terminal connection', () => {
     expect(t.output).toEqual(['[first]hello ', 'world']);
   });
 
+  it('reports how many viewers watch the shell, and is not attached by that message', async () => {
+    const viewers: number[] = [];
+    const t = setUp({ onViewers: (count) => viewers.push(count) });
+    t.connection.connect();
+    await settle();
+    t.last().open();
+    t.last().text('{"type":"viewers","count":0}');
+    expect(t.status()).toBe('connecting');
+    t.last().output('$ ');
+    t.last().text('{"type":"viewers","count":1}');
+    expect(viewers).toEqual([0, 1]);
+    expect(t.output).toEqual(['[first]$ ']);
+  });
+
   it('sends a resize only while connected', async () => {
     const t = setUp();
     t.connection.connect();

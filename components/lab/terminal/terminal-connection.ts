@@ -41,6 +41,8 @@ export type TerminalConnectionOptions = {
   /** Raw output. `isFirstOfConnection`: tmux is about to redraw the whole screen. */
   onOutput: (bytes: Uint8Array, isFirstOfConnection: boolean) => void;
   onChange: (state: ConnectionState) => void;
+  /** How many read-only viewers (an instructor) watch this shell, whenever the runner says. */
+  onViewers?: (count: number) => void;
   createSocket?: (url: string) => TerminalSocket;
   now?: () => number;
   random?: () => number;
@@ -181,6 +183,8 @@ export class TerminalConnection {
         this.dispatch({ type: 'exited' });
       } else if (frame.type === 'error') {
         console.warn(`terminal: ${frame.message}`);
+      } else if (frame.type === 'viewers') {
+        this.options.onViewers?.(frame.count);
       }
     };
     // A failed handshake fires `error` then `close`; everything is decided on `close`.

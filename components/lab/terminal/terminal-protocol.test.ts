@@ -92,6 +92,7 @@ describe('server frames', () => {
 
   it('recognises the exit and error messages', () => {
     expect(decodeServerFrame('{"type":"exit"}')).toEqual({ type: 'exit' });
+    expect(decodeServerFrame('{"type":"viewers","count":2}')).toEqual({ type: 'viewers', count: 2 });
     expect(decodeServerFrame('{"type":"error","message":"Unrecognised terminal message ignored."}')).toEqual({
       type: 'error',
       message: 'Unrecognised terminal message ignored.',
@@ -100,6 +101,7 @@ describe('server frames', () => {
 
   it('ignores text frames it does not know, malformed JSON included', () => {
     expect(decodeServerFrame('{"type":"party"}')).toEqual({ type: 'unknown' });
+    expect(decodeServerFrame('{"type":"viewers","count":-1}')).toEqual({ type: 'unknown' });
     expect(decodeServerFrame('{"type":"error"}')).toEqual({ type: 'unknown' });
     expect(decodeServerFrame('not json')).toEqual({ type: 'unknown' });
     expect(decodeServerFrame(42)).toEqual({ type: 'unknown' });

@@ -3,8 +3,9 @@
  *
  * Client → server: JSON text frames `{"type":"resize","cols","rows"}` (first) and
  * `{"type":"input","data"}`, or binary frames of raw input. Server → client: binary frames of raw
- * terminal output, `{"type":"exit"}` when the shell ended, and `{"type":"error","message"}` when it
- * ignored a message.
+ * terminal output, `{"type":"exit"}` when the shell ended, `{"type":"error","message"}` when it
+ * ignored a message, and `{"type":"viewers","count"}`: how many read-only viewers (an instructor)
+ * watch this shell.
  */
 import { z } from 'zod';
 import type { SessionAccess } from '../session-access';
@@ -25,11 +26,13 @@ export type ServerFrame =
   | { type: 'output'; bytes: Uint8Array }
   | { type: 'exit' }
   | { type: 'error'; message: string }
+  | { type: 'viewers'; count: number }
   | { type: 'unknown' };
 
 const serverMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('exit') }),
   z.object({ type: z.literal('error'), message: z.string() }),
+  z.object({ type: z.literal('viewers'), count: z.number().int().min(0) }),
 ]);
 
 /** The WebSocket URL of the session's terminal on this origin; the token is single-use. */
