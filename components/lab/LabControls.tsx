@@ -40,6 +40,7 @@ export function LabControls({ state, onStart, onStop, onReset }: Props) {
 
   const label = {
     loading: 'Loading…',
+    'signed-out': 'Not logged in',
     'not-started': 'Not started',
     starting: startingMessage(seconds),
     ready: 'Ready',

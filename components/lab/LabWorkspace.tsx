@@ -50,13 +50,37 @@ function passedCount(state: LabSessionState, steps: StepView[]): number {
   return steps.filter((s) => state.progress?.steps[s.id]?.status === 'passed').length;
 }
 
+/** For a visitor who is not logged in: labs need an account (the instructions stay readable). */
+function SignInPrompt({ labId }: { labId: string }) {
+  const next = encodeURIComponent(`/labs/${labId}`);
+  return (
+    <div className={styles.notice} data-testid="signin-prompt">
+      <h2>Log in or sign up to start this lab</h2>
+      <p>
+        Each lab runs in a sandbox of your own and saves your progress, so it needs an account. You can read
+        the steps on the left without one.
+      </p>
+      <div className={styles.dialogActions}>
+        <Link href={`/login?next=${next}`} className="button">
+          Log in
+        </Link>
+        <Link href={`/signup?next=${next}`} className="button button--secondary">
+          Sign up
+        </Link>
+      </div>
+    </div>
+  );
+}
+
 /** What the right side shows while there is no ready sandbox. */
 function SandboxNotice({
+  labId,
   state,
   steps,
   onStart,
   onStartOver,
 }: {
+  labId: string;
   state: LabSessionState;
   steps: StepView[];
   onStart: () => void;
@@ -65,6 +89,7 @@ function SandboxNotice({
   const done = passedCount(state, steps);
   const { phase, isReturning } = state;
   if (phase === 'loading') return <div className={styles.notice}>Loading your lab…</div>;
+  if (phase === 'signed-out') return <SignInPrompt labId={labId} />;
   if (phase === 'starting' || phase === 'resetting' || phase === 'stopping') {
     return (
       <div className={styles.notice}>
@@ -254,8 +279,10 @@ export function LabWorkspace({
   const editorRef = useRef<CodeEditorHandle | null>(null);
   const [chosenStep, setChosenStep] = useState<string | null>(null);
 
-  // Until the learner picks one: the step they were on, else the first one not done yet.
-  const currentStep = chosenStep ?? state.openingStep;
+  // Until the learner picks one: the step they were on, else the first one not done yet (a
+  // visitor who is not logged in reads from the first).
+  const currentStep =
+    chosenStep ?? state.openingStep ?? (state.phase === 'signed-out' ? (steps[0]?.id ?? null) : null);
 
   // "Start over" from a stopped sandbox: resume it, then restore the starter files.
   const startOver = useCallback(async () => {
@@ -265,7 +292,7 @@ export function LabWorkspace({
   const selectStep = useCallback(
     (stepId: string) => {
       setChosenStep(stepId);
-      if (state.phase !== 'not-started' && state.phase !== 'loading') {
+      if (!['not-started', 'loading', 'signed-out'].includes(state.phase)) {
         void labApi.setCurrentStep(labId, stepId).catch(() => undefined);
       }
     },
@@ -295,13 +322,14 @@ export function LabWorkspace({
     () =>
       isReady ? null : (
         <SandboxNotice
+          labId={labId}
           state={state}
           steps={steps}
           onStart={() => void start()}
           onStartOver={() => void startOver()}
         />
       ),
-    [isReady, state, steps, start, startOver],
+    [isReady, labId, state, steps, start, startOver],
   );
 
   return (

@@ -9,7 +9,15 @@ import { LabApiError, labApi, type LabProgressView, type RunnerSession } from '.
 import type { SessionAccess } from './session-access';
 
 export type LabPhase =
-  'loading' | 'not-started' | 'starting' | 'ready' | 'stopping' | 'stopped' | 'resetting' | 'error';
+  | 'loading'
+  | 'signed-out'
+  | 'not-started'
+  | 'starting'
+  | 'ready'
+  | 'stopping'
+  | 'stopped'
+  | 'resetting'
+  | 'error';
 
 export type LabSessionState = {
   phase: LabPhase;
@@ -85,7 +93,12 @@ export function useLabSession(labId: string) {
           };
         });
       } catch (error) {
-        if (first) setState((previous) => ({ ...previous, phase: 'error', error: messageOf(error) }));
+        if (error instanceof LabApiError && error.status === 401) {
+          // Labs need an account; the page shows the instructions and a way to log in.
+          setState((previous) => ({ ...previous, phase: 'signed-out', session: null, error: null }));
+        } else if (first) {
+          setState((previous) => ({ ...previous, phase: 'error', error: messageOf(error) }));
+        }
       }
     },
     [labId],

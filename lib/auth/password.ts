@@ -1,5 +1,6 @@
 /**
- * Password hashing with scrypt (node:crypto) and the rules a new password must follow.
+ * Password hashing with scrypt (node:crypto); the rules a new password must follow are in
+ * password-rules.ts (re-exported here).
  *
  * A stored hash describes itself: `scrypt$N$r$p$salt$hash` (salt and hash in base64url), so the
  * cost can be raised later; `needsRehash` tells the log-in route to store a fresh hash when the
@@ -7,6 +8,8 @@
  */
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
+
+export { passwordMaxLength, passwordMinLength, passwordProblem } from './password-rules';
 
 const scrypt = promisify(crypto.scrypt) as (
   password: string,
@@ -19,9 +22,6 @@ const scrypt = promisify(crypto.scrypt) as (
 export const scryptParameters = { N: 2 ** 15, r: 8, p: 1 } as const;
 const saltBytes = 16;
 const keyBytes = 32;
-
-export const passwordMinLength = 10;
-export const passwordMaxLength = 200;
 
 type Parameters = { N: number; r: number; p: number };
 
@@ -79,19 +79,4 @@ export async function verifyAgainstDummy(password: string): Promise<false> {
   dummyHash ??= hashPassword('a password nobody has, for timing only');
   await verifyPassword(password, await dummyHash);
   return false;
-}
-
-/** Why `password` cannot be used, in words for the person choosing it; null when it is fine. */
-export function passwordProblem(password: string): string | null {
-  const characters = [...password];
-  if (characters.length < passwordMinLength) {
-    return `Use at least ${passwordMinLength} characters for your password.`;
-  }
-  if (characters.length > passwordMaxLength) {
-    return `Use at most ${passwordMaxLength} characters for your password.`;
-  }
-  if (new Set(characters).size === 1) {
-    return 'Your password cannot be one character repeated.';
-  }
-  return null;
 }
