@@ -1,5 +1,5 @@
 // `npm run dev`: the same preparation as `npm start`, then Next.js in development mode.
-import { ensureDependencies, runTs } from './lib/bootstrap.mjs';
+import { ensureDependencies, runTsForwardingSignals } from './lib/bootstrap.mjs';
 
 ensureDependencies();
-runTs('scripts/platform.ts', ['dev']);
+runTsForwardingSignals('scripts/platform.ts', ['dev']);

@@ -1,5 +1,5 @@
 // `npm run runner`: the lab runner alone (for a separate runner host, or development).
-import { ensureDependencies, runTs } from './lib/bootstrap.mjs';
+import { ensureDependencies, runTsForwardingSignals } from './lib/bootstrap.mjs';
 
 ensureDependencies();
-runTs('scripts/platform.ts', ['runner']);
+runTsForwardingSignals('scripts/platform.ts', ['runner']);

@@ -2,9 +2,10 @@
  * The part of `npm start` / `npm test` that must run before node_modules exists: plain Node, no
  * dependencies. It installs the locked dependencies when they are missing or out of date.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export const projectRoot = path.resolve(import.meta.dirname, '..', '..');
@@ -48,4 +49,35 @@ export function runTs(script, args = [], options = {}) {
     [path.join(projectRoot, script), ...args],
     options,
   );
+}
+
+/**
+ * Runs a long-lived command as the child this process stands for: SIGINT and SIGTERM sent to this
+ * process are passed on (a service manager or `kill` signals only the top process), and this
+ * process exits when the child does, with its status. `spawnSync` would leave the child running.
+ */
+export function runForwardingSignals(command, args, options = {}) {
+  const child = spawn(command, args, { stdio: 'inherit', cwd: projectRoot, ...options });
+  const forward = (signal) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, forward);
+  child.on('error', (error) => {
+    console.error(`Could not run ${command}: ${error.message}`);
+    process.exit(1);
+  });
+  child.on('exit', (code, signal) => {
+    process.exit(code ?? 128 + (os.constants.signals[signal] ?? 0));
+  });
+  return child;
+}
+
+/** A project TypeScript script as a long-lived child (see runForwardingSignals). */
+export function runTsForwardingSignals(script, args = []) {
+  return runForwardingSignals(process.execPath, [
+    '--import',
+    'tsx',
+    path.resolve(projectRoot, script),
+    ...args,
+  ]);
 }
