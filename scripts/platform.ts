@@ -4,7 +4,8 @@
  *             Monaco's files in public/monaco (served from our origin, never a CDN)
  *   build     generate + `next build`, skipped when no input changed since the last build
  *   migrate   apply prisma/migrations to DATABASE_URL
- *   serve     migrate + the web app (scripts/web-server.ts: Next.js + the /runner proxy; expects a build)
+ *   serve     migrate + the first admin (ADMIN_EMAIL/ADMIN_PASSWORD, when no admin exists) + the
+ *             web app (scripts/web-server.ts: Next.js + the /runner proxy; expects a build)
  *   docker    make sure the Docker engine runs (installs and starts it when missing, as root)
  *   image     docker + build the sandbox image when its inputs changed
  *   runner    docker + image + the lab runner (what `npm run runner` runs)
@@ -102,6 +103,21 @@ function migrate(): void {
   console.log(`▸ Database ${path.relative(projectRoot, databasePath) || databasePath}: ${applied}.`);
 }
 
+/**
+ * ADMIN_EMAIL / ADMIN_PASSWORD: the first admin, made when no admin exists yet. In a child process
+ * with the `react-server` condition, like `npm run admin:create` (it shares the web app's modules).
+ */
+function ensureFirstAdmin(): void {
+  if (!getConfig().firstAdmin) return;
+  run(process.execPath, [
+    '--conditions=react-server',
+    '--import',
+    'tsx',
+    path.join(projectRoot, 'scripts', 'admin-create.ts'),
+    '--from-env',
+  ]);
+}
+
 const log = (message: string) => console.log(`▸ ${message}`);
 
 async function docker() {
@@ -164,6 +180,7 @@ const commands: Record<string, () => void | Promise<void>> = {
   },
   serve: () => {
     migrate();
+    ensureFirstAdmin();
     supervise([webServer('production')]);
   },
   // The runner makes sure of the engine and the image itself (instant when both are there).
@@ -173,12 +190,14 @@ const commands: Record<string, () => void | Promise<void>> = {
   start: async () => {
     build();
     migrate();
+    ensureFirstAdmin();
     await image();
     supervise([webServer('production'), child(process.execPath, ['--import', 'tsx', runnerEntry])]);
   },
   dev: async () => {
     generate();
     migrate();
+    ensureFirstAdmin();
     await image();
     supervise([webServer('development'), child(process.execPath, ['--import', 'tsx', runnerEntry])]);
   },
