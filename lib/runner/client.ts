@@ -143,4 +143,16 @@ export class RunnerClient {
       expiresAt: Date.now() + ttlSeconds * 1000,
     };
   }
+
+  /**
+   * A short-lived read-only token for someone watching the learner (an instructor): reads files
+   * and watches the terminal; the runner refuses input, writes and services with it.
+   */
+  viewerToken(sessionId: string, learnerId: string): { token: string; expiresAt: number } {
+    const ttlSeconds = 300;
+    return {
+      token: mintBrowserToken(this.secret, { sessionId, userId: learnerId, ttlSeconds, readOnly: true }),
+      expiresAt: Date.now() + ttlSeconds * 1000,
+    };
+  }
 }
