@@ -14,6 +14,7 @@ const environmentSchema = z.object({
   RUNNER_PORT: z.coerce.number().int().min(1).max(65535).default(4000),
   RUNNER_HOST: z.string().min(1).default('127.0.0.1'),
   RUNNER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  RUNNER_SECRET_FILE: z.string().min(1).optional(),
   RUNNER_DATA_DIR: z.string().min(1).default('data/runner'),
   RUNNER_ALLOWED_ORIGINS: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
   LABS_DIR: z.string().min(1).default('labs'),
@@ -65,6 +66,27 @@ export function secretFromFile(dataDir: string): string {
   return secret;
 }
 
+/**
+ * The secret in the file RUNNER_SECRET_FILE names: a Docker or Compose secret, a systemd
+ * credential, anything kept out of the environment. Surrounding whitespace is ignored.
+ */
+export function secretFromNamedFile(file: string): string {
+  let secret: string;
+  try {
+    secret = fs.readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    throw new RunnerConfigError(
+      `Invalid environment: RUNNER_SECRET_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  }
+  if (secret.length < 16) {
+    throw new RunnerConfigError(
+      `Invalid environment: RUNNER_SECRET_FILE: the secret in ${file} must be at least 16 characters`,
+    );
+  }
+  return secret;
+}
+
 export function parseRunnerConfig(
   env: Record<string, string | undefined>,
   root = process.cwd(),
@@ -75,11 +97,18 @@ export function parseRunnerConfig(
     throw new RunnerConfigError(`Invalid environment: ${problems.join('; ')}`);
   }
   const e = result.data;
+  if (e.RUNNER_SECRET && e.RUNNER_SECRET_FILE) {
+    throw new RunnerConfigError('Invalid environment: set RUNNER_SECRET or RUNNER_SECRET_FILE, not both');
+  }
   const dataDir = path.resolve(root, e.RUNNER_DATA_DIR);
   return {
     port: e.RUNNER_PORT,
     host: e.RUNNER_HOST,
-    secret: e.RUNNER_SECRET ?? secretFromFile(dataDir),
+    secret:
+      e.RUNNER_SECRET ??
+      (e.RUNNER_SECRET_FILE
+        ? secretFromNamedFile(path.resolve(root, e.RUNNER_SECRET_FILE))
+        : secretFromFile(dataDir)),
     dataDir,
     allowedOrigins: e.RUNNER_ALLOWED_ORIGINS.split(',')
       .map((origin) => origin.trim())

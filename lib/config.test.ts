@@ -37,6 +37,27 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ RUNNER_URL: 'ftp://x' })).toThrowError(/RUNNER_URL/);
   });
 
+  it('reads the secret from RUNNER_SECRET_FILE (a Docker or systemd secret), never with RUNNER_SECRET too', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'academy-config-'));
+    try {
+      const file = path.join(dir, 'runner_secret');
+      fs.writeFileSync(file, '  a-secret-from-a-file-0123\n');
+      expect(parseConfig({ RUNNER_SECRET_FILE: file }).runnerSecret()).toBe('a-secret-from-a-file-0123');
+      fs.writeFileSync(file, 'short\n');
+      expect(() => parseConfig({ RUNNER_SECRET_FILE: file }).runnerSecret()).toThrowError(
+        /RUNNER_SECRET_FILE: the secret in .* must be at least 16 characters/,
+      );
+      expect(() =>
+        parseConfig({ RUNNER_SECRET_FILE: path.join(dir, 'missing') }).runnerSecret(),
+      ).toThrowError(/RUNNER_SECRET_FILE: cannot read .*missing \(ENOENT\)/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(() =>
+      parseConfig({ RUNNER_SECRET: 'a-secret-of-enough-length', RUNNER_SECRET_FILE: '/run/secrets/x' }),
+    ).toThrowError(/not both/);
+  });
+
   it('trusts X-Forwarded-For only when TRUST_PROXY says so', () => {
     expect(parseConfig({}).trustProxy).toBe(false);
     expect(parseConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);

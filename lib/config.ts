@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { secretFromFile } from '@/lab-runner/config';
+import { secretFromFile, secretFromNamedFile } from '@/lab-runner/config';
 
 /** Every command (npm scripts, Next.js, the tests) runs from the project root. */
 export const projectRoot = process.cwd();
@@ -22,6 +22,7 @@ const environmentSchema = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
     .default('http://127.0.0.1:4000'),
   RUNNER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  RUNNER_SECRET_FILE: z.string().min(1).optional(),
   RUNNER_DATA_DIR: z.string().min(1).default('data/runner'),
   TRUST_PROXY: z
     .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
@@ -40,7 +41,10 @@ export type AppConfig = {
   databasePath: string;
   /** Where the web app reaches the lab runner (server-to-server, and its proxy for browsers). */
   runnerUrl: string;
-  /** RUNNER_SECRET, or else the secret file the runner keeps in RUNNER_DATA_DIR (same host). */
+  /**
+   * RUNNER_SECRET, or the file RUNNER_SECRET_FILE names, or else the secret file the runner keeps
+   * in RUNNER_DATA_DIR (same host).
+   */
   runnerSecret: () => string;
   /**
    * Whether a reverse proxy in front of the app sets X-Forwarded-For; then the client address (for
@@ -61,7 +65,19 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid environment: ${problems.join('; ')}`);
   }
-  const { PORT, HOST, DATABASE_URL, RUNNER_URL, RUNNER_SECRET, RUNNER_DATA_DIR, TRUST_PROXY } = result.data;
+  const {
+    PORT,
+    HOST,
+    DATABASE_URL,
+    RUNNER_URL,
+    RUNNER_SECRET,
+    RUNNER_SECRET_FILE,
+    RUNNER_DATA_DIR,
+    TRUST_PROXY,
+  } = result.data;
+  if (RUNNER_SECRET && RUNNER_SECRET_FILE) {
+    throw new ConfigError('Invalid environment: set RUNNER_SECRET or RUNNER_SECRET_FILE, not both.');
+  }
   const { ADMIN_EMAIL, ADMIN_PASSWORD } = result.data;
   if (Boolean(ADMIN_EMAIL) !== Boolean(ADMIN_PASSWORD)) {
     throw new ConfigError('Invalid environment: ADMIN_EMAIL and ADMIN_PASSWORD must be set together.');
@@ -74,7 +90,9 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     databasePath: databasePathFromUrl(DATABASE_URL),
     runnerUrl: RUNNER_URL.replace(/\/+$/, ''),
     runnerSecret: () =>
-      (secret ??= secretFromFile(path.resolve(/*turbopackIgnore: true*/ projectRoot, RUNNER_DATA_DIR))),
+      (secret ??= RUNNER_SECRET_FILE
+        ? secretFromNamedFile(path.resolve(/*turbopackIgnore: true*/ projectRoot, RUNNER_SECRET_FILE))
+        : secretFromFile(path.resolve(/*turbopackIgnore: true*/ projectRoot, RUNNER_DATA_DIR))),
     trustProxy: TRUST_PROXY,
     firstAdmin: ADMIN_EMAIL && ADMIN_PASSWORD ? { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } : null,
   };
