@@ -40,6 +40,20 @@ export default defineConfig({
           hookTimeout: 600_000,
         },
       },
+      {
+        // HTTP against the production server and a real lab runner (tests/http/global-setup.ts;
+        // needs `tsx scripts/platform.ts build` first). One file at a time: they share the server.
+        resolve: { alias },
+        test: {
+          name: 'http',
+          include: ['tests/http/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/http/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

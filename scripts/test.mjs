@@ -100,8 +100,10 @@ try {
     failures.push('Lab self-test (skipped: no Docker engine or sandbox image)');
   }
   if (step('Production build', tsx, ['scripts/platform.ts', 'build'])) {
+    step('HTTP tests (vitest against the production server)', bin('vitest'), vitestRun('http'));
     step('End-to-end tests (Playwright, Chromium)', bin('playwright'), ['test']);
   } else {
+    failures.push('HTTP tests (skipped: no build)');
     failures.push('End-to-end tests (skipped: no build)');
   }
 } finally {
@@ -110,7 +112,7 @@ try {
   }
 }
 
-const vitestResults = ['unit', 'integration'].map((project) =>
+const vitestResults = ['unit', 'integration', 'http'].map((project) =>
   readJson(path.join(resultsDir, `vitest-${project}.json`)),
 );
 const playwright = readJson(path.join(resultsDir, 'playwright-results.json'));
