@@ -23,6 +23,7 @@ import {
 import type { SessionAccess } from './session-access';
 import { StepPanel, type StepView } from './StepPanel';
 import { useLabSession, type LabSessionState } from './use-lab-session';
+import { ViewerNotice } from './ViewerNotice';
 import styles from './LabWorkspace.module.css';
 
 // Monaco and xterm.js need a browser: load them on the client only.
@@ -278,6 +279,8 @@ export function LabWorkspace({
   const { state, access, start, stop, reset, reload } = useLabSession(labId);
   const editorRef = useRef<CodeEditorHandle | null>(null);
   const [chosenStep, setChosenStep] = useState<string | null>(null);
+  // Read-only viewers (an instructor): the terminal hears of them at once, the session on load.
+  const [terminalViewers, setTerminalViewers] = useState<number | null>(null);
 
   // Until the learner picks one: the step they were on, else the first one not done yet (a
   // visitor who is not logged in reads from the first).
@@ -355,6 +358,7 @@ export function LabWorkspace({
           onReset={() => void reset()}
         />
       </header>
+      {state.phase === 'ready' && <ViewerNotice viewers={terminalViewers ?? state.session?.viewers ?? 0} />}
       {state.error && state.phase === 'ready' && (
         <p className={styles.actionError} role="alert">
           {state.error}
@@ -404,7 +408,7 @@ export function LabWorkspace({
                 minSize="10%"
                 className={`${styles.pane} ${styles.terminalPane}`}
               >
-                <LabTerminal access={access} onCommand={refreshEditor} />
+                <LabTerminal access={access} onCommand={refreshEditor} onViewersChange={setTerminalViewers} />
               </Panel>
             </Group>
             {rightSide && <div className={styles.workOverlay}>{rightSide}</div>}

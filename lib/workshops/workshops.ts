@@ -219,6 +219,14 @@ export async function joinWorkshop(user: Pick<User, 'id'>, input: string): Promi
   return { ...workshop, members: workshop.members + 1 };
 }
 
+/** Whether the user joined the workshop. */
+export async function isMember(workshopId: string, userId: string): Promise<boolean> {
+  const member = await getDb().workshopMember.findUnique({
+    where: { workshopId_userId: { workshopId, userId } },
+  });
+  return member !== null;
+}
+
 export type MyWorkshop = Pick<WorkshopSummary, 'id' | 'title' | 'labs' | 'startsAt' | 'endsAt' | 'status'> & {
   joinedAt: string;
 };

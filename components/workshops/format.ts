@@ -1,0 +1,49 @@
+/** Plain-words formatting for the workshop pages (browser-safe, tested in format.test.ts). */
+import type { CellStatus, SandboxState } from '@/lib/workshops/dashboard';
+import type { WorkshopStatus } from '@/lib/workshops/workshops';
+
+/** "just now", "3 min ago", "2 h ago", "4 days ago"; "never" without a date. */
+export function timeAgo(iso: string | null, now: number): string {
+  if (!iso) return 'never';
+  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (seconds < 45) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.round(hours / 24)} days ago`;
+}
+
+export const cellLabel: Record<CellStatus, { icon: string; text: string }> = {
+  passed: { icon: '✓', text: 'Passed' },
+  failed: { icon: '✗', text: 'Failed' },
+  'not-tried': { icon: '–', text: 'Not tried' },
+};
+
+export const sandboxLabel: Record<SandboxState, string> = {
+  creating: 'Starting',
+  ready: 'Running',
+  stopped: 'Stopped',
+  error: 'Failed',
+  none: 'No sandbox',
+  unknown: 'Unknown',
+};
+
+export const workshopStatusLabel: Record<WorkshopStatus, string> = {
+  upcoming: 'Upcoming',
+  live: 'Live',
+  ended: 'Ended',
+};
+
+/** A `datetime-local` input's value (local time, minutes) for a date. */
+export function toDateTimeLocal(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** The ISO 8601 instant (UTC) of a `datetime-local` value read in the browser's time zone, or null. */
+export function fromDateTimeLocal(value: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
