@@ -93,10 +93,13 @@ export class LoginLimiter {
     return toDecision(forEmail.ok ? forAddress : forEmail);
   }
 
-  /** Notes a failed attempt; returns how long to wait before answering it. */
+  /**
+   * Notes a failed attempt; returns how long to wait before answering it. The delay grows with the
+   * email's failures only: classmates behind one address do not slow each other down.
+   */
   recordFailure(email: string, address: string, now = Date.now()): number {
-    const failures = Math.max(this.byEmail.add(email, now), this.byAddress.add(address, now));
-    return failureDelayMs(failures);
+    this.byAddress.add(address, now);
+    return failureDelayMs(this.byEmail.add(email, now));
   }
 
   recordSuccess(email: string): void {
