@@ -13,6 +13,7 @@ import { RunnerRequestError, type RunnerCapacity } from '@/lib/runner/client';
 export const metadata: Metadata = { title: 'Administration' };
 export const dynamic = 'force-dynamic';
 
+/** The runner's capacity, or why it cannot be known right now (the runner is down). */
 async function readCapacity(): Promise<RunnerCapacity | string> {
   try {
     return await getRunner().capacity();
@@ -35,11 +36,11 @@ export default async function AdminOverviewPage() {
         <p className="page__lead">Accounts and roles, the lab sandboxes and the capacity of this server.</p>
       </header>
       <AdminNav current="/admin" />
-      {summary ? null : (
+      {typeof capacity === 'string' ? (
         <p className={styles.notice} role="alert">
-          {capacity as string}
+          {capacity}
         </p>
-      )}
+      ) : null}
       <div className={styles.cards}>
         <section className={styles.card} aria-labelledby="overview-users">
           <h2 id="overview-users">Users</h2>
