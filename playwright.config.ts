@@ -71,6 +71,8 @@ export default defineConfig({
         NODE_ENV: 'production',
         RUNNER_URL: `http://127.0.0.1:${runnerPort}`,
         RUNNER_SECRET: e2eRunnerSecret,
+        // tests/e2e/fixtures.ts gives each API sign-up an address of its own (rate limits per address).
+        TRUST_PROXY: 'true',
       },
     },
   ],

@@ -24,9 +24,27 @@ import { publicUser } from './public-user';
 const signupBody = z.strictObject({ email: emailSchema, name: nameSchema, password: newPasswordSchema });
 
 const loginBody = z.strictObject({
-  email: z.string().trim().min(1, 'Enter your email address.').max(254),
-  password: z.string().min(1, 'Enter your password.').max(1000),
+  email: z.string().trim().min(1, 'Enter your email address.').max(254, 'Wrong email or password.'),
+  password: z.string().min(1, 'Enter your password.').max(1000, 'Wrong email or password.'),
 });
+
+/**
+ * The body, parsed; or a 400 whose message a form can show as is: a field's own rule ("Use at least
+ * 10 characters for your password.") without the "Invalid request body" prefix.
+ */
+const fieldRuleCodes = new Set(['custom', 'too_small', 'too_big', 'invalid_format']);
+
+async function readForm<T>(request: Request, schema: z.ZodType<T>): Promise<T | Response> {
+  const raw = await readJson(request, z.unknown());
+  if (raw instanceof Response) return raw;
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  if (issue?.path.length === 1 && fieldRuleCodes.has(issue.code))
+    return jsonError(400, 'BAD_REQUEST', issue.message);
+  const where = issue?.path.length ? `${issue.path.map(String).join('.')}: ` : '';
+  return jsonError(400, 'BAD_REQUEST', `Invalid request body: ${where}${issue?.message ?? 'invalid'}.`);
+}
 
 function tooMany(decision: Extract<LimitDecision, { ok: false }>, code: string, what: string): Response {
   const minutes = Math.ceil(decision.retryAfterSeconds / 60);
@@ -39,7 +57,7 @@ export async function signUpRoute(request: Request): Promise<Response> {
   const address = clientAddress(request);
   const limit = getSignupLimiter().check(address);
   if (!limit.ok) return tooMany(limit, 'TOO_MANY_SIGNUPS', 'Too many accounts were made from this network.');
-  const input = await readJson(request, signupBody);
+  const input = await readForm(request, signupBody);
   if (input instanceof Response) return input;
   const guest = await guestOfThisBrowser();
   let user;
@@ -58,7 +76,7 @@ export async function signUpRoute(request: Request): Promise<Response> {
 }
 
 export async function logInRoute(request: Request): Promise<Response> {
-  const input = await readJson(request, loginBody);
+  const input = await readForm(request, loginBody);
   if (input instanceof Response) return input;
   const email = input.email.toLowerCase();
   const address = clientAddress(request);

@@ -6,10 +6,12 @@
  *     is connected and shows the shell prompt; baseline: the same page load until "Start lab" shows.
  *   - Check round trip of lab 1 step 1 from the page; baseline: the step's two training runs
  *     (`python3 train.py` twice) exec'd straight through the runner API in the same sandbox.
- * Every sample is a fresh browser context, so a new guest learner and a new sandbox.
+ * Every sample is a fresh browser context, so a new learner (signed up through the API before the
+ * clock starts) and a new sandbox.
  */
+import crypto from 'node:crypto';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { projectRoot } from '@/lib/config';
 import { startTestRunner, testSecret, type TestRunner } from '@/tests/support/runner';
 import { chromiumArgs, chromiumExecutable } from '../../playwright.config';
@@ -161,11 +163,37 @@ async function startLab(page: Page, baseUrl: string): Promise<StartSample> {
   };
 }
 
-/** POST …/check from the page (same origin, the learner's cookie), timed by the page. */
+/**
+ * Signs a new learner up in this browser context (not measured). Each from an X-Forwarded-For
+ * address of its own, which the server trusts here, so the sign-up limit per address does not trip.
+ */
+async function signUp(context: BrowserContext, baseUrl: string): Promise<void> {
+  const api = context.request;
+  const csrf = async () => {
+    await api.get(`${baseUrl}/api/auth/me`);
+    return (await api.storageState()).cookies.find((c) => c.name === 'academy_csrf')?.value ?? '';
+  };
+  const response = await api.post(`${baseUrl}/api/auth/signup`, {
+    headers: {
+      origin: baseUrl,
+      'x-csrf-token': await csrf(),
+      'x-forwarded-for': `10.${crypto.randomInt(256)}.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}`,
+    },
+    data: {
+      email: `bench-${crypto.randomUUID().slice(0, 12)}@example.com`,
+      name: 'Bench Learner',
+      password: 'bench password 1234',
+    },
+  });
+  if (response.status() !== 201) throw new Error(`sign-up answered ${response.status()}`);
+}
+
+/** POST …/check from the page (same origin, the learner's cookies and CSRF token), timed by the page. */
 async function checkFromPage(page: Page): Promise<number> {
   const { ms, status, result } = await page.evaluate(async (url) => {
+    const csrf = /(?:^|;\s*)academy_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? '';
     const started = performance.now();
-    const response = await fetch(url, { method: 'POST' });
+    const response = await fetch(url, { method: 'POST', headers: { 'x-csrf-token': csrf } });
     const body = (await response.json()) as { status?: string };
     return { ms: performance.now() - started, status: response.status, result: body.status };
   }, `/api/labs/${labId}/steps/${stepId}/check`);
@@ -214,7 +242,9 @@ export async function benchLabWorkspace(): Promise<BenchResult[]> {
       MAX_SESSIONS: '10',
       MAX_SESSIONS_PER_USER: '2',
     });
-    server = await startProductionServer({ env: { RUNNER_URL: runner.url, RUNNER_SECRET: testSecret } });
+    server = await startProductionServer({
+      env: { RUNNER_URL: runner.url, RUNNER_SECRET: testSecret, TRUST_PROXY: 'true' },
+    });
     browser = await chromium.launch({
       executablePath: chromiumExecutable,
       args: chromiumArgs,
@@ -228,6 +258,7 @@ export async function benchLabWorkspace(): Promise<BenchResult[]> {
       await waitForPool(runner.url, poolSize);
       const context = await browser.newContext();
       await context.addInitScript({ content: initScript });
+      await signUp(context, server.url);
       let sessionId: string | undefined;
       try {
         const page = await context.newPage();

@@ -7,7 +7,7 @@ import AxeBuilder from '@axe-core/playwright';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, signUp, test } from './fixtures';
 
 const labId = 'reproducible-training';
 
@@ -63,6 +63,7 @@ async function paste(page: Page, text: string) {
 }
 
 async function startLab(page: Page) {
+  await signUp(page);
   await page.goto(`/labs/${labId}`);
   await expect(page.getByRole('heading', { level: 1, name: 'Reproducible training' })).toBeVisible();
   await page.getByRole('button', { name: 'Start lab' }).first().click();
@@ -216,6 +217,7 @@ test('a learner completes every step of lab 1 in the browser, and the catalog sa
 });
 
 test('the lab catalog shows each lab with its chapter, duration and the learner status', async ({ page }) => {
+  await signUp(page);
   await page.goto('/labs');
   const item = page.getByRole('listitem').filter({ hasText: 'Reproducible training' });
   await expect(item.getByRole('link', { name: /Chapter 1/ })).toBeVisible();
@@ -230,27 +232,27 @@ test('the lab catalog shows each lab with its chapter, duration and the learner 
   expect(await seriousViolations(page, ['.monaco-editor', '.xterm'])).toEqual([]);
 });
 
-test('the lab API refuses cross-site requests and unknown labs with a clear 4xx', async ({
-  request,
-  baseURL,
-}) => {
+test('the lab API refuses cross-site requests and unknown labs with a clear 4xx', async ({ request }) => {
+  const signedOut = await request.get(`/api/labs/${labId}/session`);
+  expect(signedOut.status()).toBe(401);
+  expect(await signedOut.json()).toMatchObject({ error: 'NOT_SIGNED_IN' });
+
+  const { mutationHeaders: headers } = await signUp(request);
   const crossSite = await request.post(`/api/labs/${labId}/session`, {
-    headers: { origin: 'http://evil.example' },
+    headers: { ...headers, origin: 'http://evil.example' },
   });
   expect(crossSite.status()).toBe(403);
   expect(await crossSite.json()).toMatchObject({ error: 'CROSS_SITE' });
 
-  const unknown = await request.post('/api/labs/no-such-lab/session', { headers: { origin: baseURL ?? '' } });
+  const unknown = await request.post('/api/labs/no-such-lab/session', { headers });
   expect(unknown.status()).toBe(404);
 
-  const notStarted = await request.post(`/api/labs/${labId}/steps/deterministic-run/check`, {
-    headers: { origin: baseURL ?? '' },
-  });
+  const notStarted = await request.post(`/api/labs/${labId}/steps/deterministic-run/check`, { headers });
   expect(notStarted.status()).toBe(409);
   expect(await notStarted.json()).toMatchObject({ error: 'LAB_NOT_STARTED' });
 
   const badBody = await request.post(`/api/labs/${labId}/progress`, {
-    headers: { origin: baseURL ?? '', 'content-type': 'application/json' },
+    headers: { ...headers, 'content-type': 'application/json' },
     data: '{"currentStep": 5}',
   });
   expect(badBody.status()).toBe(400);
@@ -261,10 +263,9 @@ test('the lab API refuses cross-site requests and unknown labs with a clear 4xx'
 
 test('checks are stored per learner and rate-limited: one at a time, with a clear 429', async ({
   request,
-  baseURL,
 }) => {
   test.setTimeout(120_000);
-  const headers = { origin: baseURL ?? '' };
+  const { mutationHeaders: headers } = await signUp(request);
   const started = await request.post(`/api/labs/${labId}/session`, { headers });
   expect(started.status()).toBe(200);
   const { session } = (await started.json()) as { session: { id: string; state: string } };

@@ -9,7 +9,7 @@ import AxeBuilder from '@axe-core/playwright';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, signUp, test } from './fixtures';
 
 const labId = 'experiment-tracking';
 
@@ -75,6 +75,7 @@ test('a learner logs a sweep, watches it arrive, compares runs and finds the reg
   page,
 }) => {
   test.setTimeout(300_000);
+  await signUp(page);
   await page.goto(`/labs/${labId}`);
   await page.getByRole('button', { name: 'Start lab' }).first().click();
   await expect(page.getByTestId('lab-controls')).toHaveAttribute('data-phase', 'ready', { timeout: 90_000 });
@@ -222,6 +223,7 @@ test('a learner logs a sweep, watches it arrive, compares runs and finds the reg
 });
 
 test('a lab without services keeps the editor alone, with no tabs', async ({ page }) => {
+  await signUp(page);
   await page.goto('/labs/reproducible-training');
   await expect(page.getByTestId('start-prompt')).toBeVisible();
   await expect(page.getByRole('tablist', { name: 'Work area' })).toHaveCount(0);

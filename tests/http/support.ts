@@ -65,13 +65,13 @@ export class HttpClient {
     headers.set('x-forwarded-for', this.address);
     const origin = options.origin === undefined ? baseUrl : options.origin;
     if (origin !== null && !headers.has('origin')) headers.set('origin', origin);
-    if (this.cookies.size && !headers.has('cookie')) headers.set('cookie', this.cookieHeader());
     const isMutation = !['GET', 'HEAD'].includes(method);
     if (isMutation && options.csrf !== false && !headers.has(csrfHeader)) {
       if (!this.cookies.has('academy_csrf')) await this.request('/api/auth/me');
       const token = this.cookies.get('academy_csrf');
       if (token) headers.set(csrfHeader, token);
     }
+    if (this.cookies.size && !headers.has('cookie')) headers.set('cookie', this.cookieHeader());
     let body = options.body;
     if (options.json !== undefined) {
       body = JSON.stringify(options.json);

@@ -1,0 +1,140 @@
+/**
+ * Accounts in the browser: sign up, log out, log in, the header's account menu, the way back to a
+ * lab after logging in (`?next=`), form errors announced, a hostile name shown as text, and
+ * accessibility scans of the two forms.
+ */
+import crypto from 'node:crypto';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { expect, signUp, test } from './fixtures';
+
+const labId = 'reproducible-training';
+const password = 'a browser password';
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) =>
+        `${violation.id}: ${violation.help} (${violation.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+    );
+}
+
+const newEmail = () => `browser-${crypto.randomUUID().slice(0, 12)}@example.com`;
+const header = (page: Page) => page.getByRole('banner');
+/** The form's alert (Next.js's route announcer is an alert too, outside the main content). */
+const formAlert = (page: Page) => page.getByRole('main').getByRole('alert');
+const accountButton = (page: Page) => header(page).getByRole('button', { name: /^Account menu for / });
+
+async function fillSignUp(page: Page, details: { email: string; name: string; password: string }) {
+  await page.getByLabel('Email').fill(details.email);
+  await page.getByLabel('Name').fill(details.name);
+  await page.getByLabel('Password').fill(details.password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+}
+
+async function fillLogIn(page: Page, email: string, secret: string) {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(secret);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+test('a visitor signs up, logs out and logs in again, and the header shows who they are', async ({
+  page,
+}) => {
+  const email = newEmail();
+  await page.goto('/learn');
+  await header(page).getByRole('link', { name: 'Sign up' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign up' })).toBeVisible();
+  await fillSignUp(page, { email, name: 'Ada Lovelace', password });
+
+  // Back where they came from, logged in: the header has their name and a menu.
+  await expect(page).toHaveURL(/\/learn$/);
+  await expect(accountButton(page)).toContainText('Ada Lovelace');
+  await accountButton(page).click();
+  await expect(accountButton(page)).toHaveAttribute('aria-expanded', 'true');
+  await expect(header(page).getByRole('link', { name: 'My progress' })).toBeVisible();
+  await expect(header(page).getByRole('link', { name: 'Instructor' })).toHaveCount(0);
+  await expect(header(page).getByRole('link', { name: 'Admin' })).toHaveCount(0);
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.keyboard.press('Escape');
+  await expect(accountButton(page)).toHaveAttribute('aria-expanded', 'false');
+  await expect(accountButton(page)).toBeFocused();
+
+  // Log out: the header offers to log in again, and a reload agrees.
+  await accountButton(page).click();
+  await header(page).getByRole('button', { name: 'Log out' }).click();
+  await expect(header(page).getByRole('link', { name: 'Log in' })).toBeVisible();
+  await page.reload();
+  await expect(header(page).getByRole('link', { name: 'Log in' })).toBeVisible();
+  await expect(accountButton(page)).toHaveCount(0);
+
+  // A wrong password is announced; the right one logs in.
+  await header(page).getByRole('link', { name: 'Log in' }).click();
+  await fillLogIn(page, email, 'not my password');
+  await expect(formAlert(page)).toHaveText('Wrong email or password.');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(accountButton(page)).toContainText('Ada Lovelace');
+});
+
+test('a visitor opening a lab is asked to log in, and comes back to the lab afterwards', async ({
+  page,
+  request,
+}) => {
+  // An account made elsewhere (its own API context): this browser is not logged in.
+  const account = await signUp(request, 'Returning Learner');
+  await page.goto(`/labs/${labId}`);
+  const prompt = page.getByTestId('signin-prompt');
+  await expect(prompt.getByRole('heading', { name: 'Log in or sign up to start this lab' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Start lab' })).toHaveCount(0);
+  // The instructions stay readable.
+  await expect(page.getByRole('navigation', { name: 'Steps' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: /Make training deterministic/ })).toBeVisible();
+
+  await prompt.getByRole('link', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(`/login?next=${encodeURIComponent(`/labs/${labId}`)}`);
+  await fillLogIn(page, account.email, account.password);
+  await expect(page).toHaveURL(new RegExp(`/labs/${labId}$`));
+  await expect(page.getByTestId('start-prompt').getByRole('button', { name: 'Start lab' })).toBeVisible();
+  await expect(accountButton(page)).toContainText('Returning Learner');
+});
+
+test('the sign-up form says what is wrong, in an alert', async ({ page, request }) => {
+  const taken = await signUp(request);
+  await page.goto('/signup');
+  await fillSignUp(page, { email: newEmail(), name: 'Short Password', password: 'short' });
+  await expect(formAlert(page)).toHaveText('Use at least 10 characters for your password.');
+  await expect(page.getByLabel('Password')).toHaveAttribute('aria-describedby', /.+ .+/);
+  expect(await seriousViolations(page)).toEqual([]);
+  await fillSignUp(page, { email: taken.email, name: 'Same Email', password });
+  await expect(formAlert(page)).toHaveText('An account with this email already exists. Log in instead.');
+});
+
+test('a name with HTML in it is shown as text, never run', async ({ page }) => {
+  const name = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
+  await page.goto('/signup');
+  await fillSignUp(page, { email: newEmail(), name, password });
+  await expect(page.getByTestId('account-name')).toHaveText(name);
+  expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  await expect(header(page).locator('img, script')).toHaveCount(0);
+});
+
+test('the log-in and sign-up pages pass an accessibility scan', async ({ page }) => {
+  for (const path of ['/login', '/signup']) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await expect(header(page).getByRole('link', { name: 'Log in' })).toBeVisible();
+    expect(await seriousViolations(page), path).toEqual([]);
+  }
+});
+
+test('a ?next= pointing at another site is ignored', async ({ page, request }) => {
+  const account = await signUp(request);
+  await page.goto('/login?next=//evil.example/steal');
+  await fillLogIn(page, account.email, account.password);
+  await expect(page).toHaveURL(/\/learn$/);
+});
