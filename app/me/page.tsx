@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { ChapterProgressList, LabProgressList, ResumeLab } from '@/components/progress/MyProgress';
+import { MyWorkshops } from '@/components/workshops/MyWorkshops';
 import { requirePageUser } from '@/lib/auth/page-guards';
 import { progressSummary } from '@/lib/progress/summary';
 
@@ -21,6 +22,7 @@ export default async function MyProgressPage() {
         <ResumeLab summary={summary} />
       </header>
       <LabProgressList labs={summary.labs} />
+      <MyWorkshops userId={user.id} />
       <ChapterProgressList chapters={summary.chapters} />
     </div>
   );

@@ -50,6 +50,7 @@ test('a learner answers a quiz and finishes a chapter, and sees both on /me and 
   await expect(page.getByText('You have not opened a lab yet.')).toBeVisible();
   await expect(page.getByText(/You have not started a lab yet/)).toBeVisible();
   await expect(page.getByText(/No chapter read yet/)).toBeVisible();
+  await expect(page.getByTestId('my-workshops')).toContainText('You have not joined a workshop');
   expect(await seriousViolations(page)).toEqual([]);
 
   // The quiz: the first question wrong, the others right. The server grades the answers itself.
