@@ -20,7 +20,8 @@ export function CreateWorkshopForm({ labs }: { labs: LabChoice[] }) {
   const router = useRouter();
   const ids = { title: useId(), starts: useId(), ends: useId(), error: useId() };
   const [defaults] = useState(() => {
-    const start = new Date(Math.ceil(Date.now() / (15 * 60_000)) * 15 * 60_000);
+    // Now (to the quarter hour before), for three hours: a class that starts as it is made.
+    const start = new Date(Math.floor(Date.now() / (15 * 60_000)) * 15 * 60_000);
     return { start: toDateTimeLocal(start), end: toDateTimeLocal(new Date(start.getTime() + 3 * hourMs)) };
   });
   const [error, setError] = useState<string | null>(null);

@@ -38,7 +38,8 @@ export function terminalCommand(size: { cols: number; rows: number }): string[] 
 /**
  * An instructor's view of the learner's shell: a read-only tmux client (`-f read-only,ignore-size`:
  * keys other than detach do nothing, and its size does not shrink the learner's window). The
- * shell is made first when the learner has not opened their terminal yet.
+ * shell is made first when the learner has not opened their terminal yet. A viewer larger than the
+ * learner's window sees the rest blank (tmux's default fill is dots).
  */
 export function viewerCommand(size: { cols: number; rows: number }): string[] {
   const rows = Math.trunc(size.rows);
@@ -46,7 +47,7 @@ export function viewerCommand(size: { cols: number; rows: number }): string[] {
   return [
     'sh',
     '-c',
-    `stty rows ${rows} cols ${cols} 2>/dev/null; tmux has-session -t main 2>/dev/null || tmux new-session -d -s main; exec tmux attach-session -t main -f read-only,ignore-size`,
+    `stty rows ${rows} cols ${cols} 2>/dev/null; tmux has-session -t main 2>/dev/null || tmux new-session -d -s main; tmux set-option -gw fill-character ' ' 2>/dev/null; exec tmux attach-session -t main -f read-only,ignore-size`,
   ];
 }
 const tmuxDetachKeys = '\x02d';
