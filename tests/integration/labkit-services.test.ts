@@ -127,3 +127,50 @@ describe('a lab with services: [tracking]', () => {
     expect((await shell('curl -sf http://127.0.0.1:5000/health')).stdout).toBe('OK');
   });
 });
+
+describe('the warm pool and labkit services', () => {
+  let warm: TestRunner;
+
+  beforeAll(async () => {
+    warm = await startTestRunner({ POOL_SIZE: '1' });
+    await warm.runner.sessions.waitForPool(120_000);
+  }, 600_000);
+
+  afterAll(async () => {
+    await warm?.stop();
+  }, 120_000);
+
+  async function warmShell(sessionId: string, command: string) {
+    const response = await warm.api(`/v1/sessions/${sessionId}/exec`, {
+      method: 'POST',
+      json: { cmd: ['bash', '-c', command] },
+    });
+    return (await response.json()) as { exitCode: number; stdout: string };
+  }
+
+  it('starts the services ahead, so a lab with tracking is ready with it answering', async () => {
+    const response = await warm.api('/v1/sessions', {
+      method: 'POST',
+      json: { userId: 'warm-tracking', labId: 'tracking-basics' },
+    });
+    const session = (await response.json()) as { id: string; startKind: string };
+    expect(session.startKind).toBe('warm');
+    expect((await warmShell(session.id, 'curl -sf http://127.0.0.1:5000/health')).stdout).toBe('OK');
+    await warm.api(`/v1/sessions/${session.id}`, { method: 'DELETE' });
+  });
+
+  it('stops them for a lab without services, leaving no trace in the home', async () => {
+    await warm.runner.sessions.waitForPool(120_000);
+    const response = await warm.api('/v1/sessions', {
+      method: 'POST',
+      json: { userId: 'warm-plain', labId: 'sandbox-basics' },
+    });
+    const session = (await response.json()) as { id: string; startKind: string };
+    expect(session.startKind).toBe('warm');
+    const probe = await warmShell(
+      session.id,
+      'pgrep -f "[l]abkit.mjs serve" || echo none; test -e ~/.labkit && echo home-has-labkit || echo clean',
+    );
+    expect(probe.stdout).toBe('none\nclean\n');
+  });
+});
