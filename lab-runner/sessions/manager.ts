@@ -331,8 +331,14 @@ export class SessionManager {
     };
     if (poolEntry) {
       await this.options.driver.assign(session.id, labels, lab.resources, lab.starterFiles);
-      // The pool started every labkit service ahead; a lab without them must not find them running.
-      if (!lab.services.length) await this.stopPoolServices(session.id);
+      // The pool started every labkit service ahead; a lab without them should not keep them
+      // running. Done in the background: the sandbox is usable meanwhile, and 30 learners starting
+      // at once do not queue 30 more execs before their shells.
+      if (!lab.services.length) {
+        void this.stopPoolServices(session.id).catch((error: unknown) =>
+          this.log(`session ${session.id}: could not stop the pool's services: ${(error as Error).message}`),
+        );
+      }
       session.startKind = 'warm';
       return;
     }

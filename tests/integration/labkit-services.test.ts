@@ -167,10 +167,14 @@ describe('the warm pool and labkit services', () => {
     });
     const session = (await response.json()) as { id: string; startKind: string };
     expect(session.startKind).toBe('warm');
-    const probe = await warmShell(
-      session.id,
-      'pgrep -f "[l]abkit.mjs serve" || echo none; test -e ~/.labkit && echo home-has-labkit || echo clean',
-    );
+    // Stopped in the background, right after the hand-out.
+    const command =
+      'pgrep -f "[l]abkit.mjs serve" || echo none; test -e ~/.labkit && echo home-has-labkit || echo clean';
+    let probe = await warmShell(session.id, command);
+    for (let i = 0; i < 100 && probe.stdout !== 'none\nclean\n'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      probe = await warmShell(session.id, command);
+    }
     expect(probe.stdout).toBe('none\nclean\n');
   });
 });
