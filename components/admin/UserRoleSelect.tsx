@@ -9,7 +9,18 @@ import styles from './Admin.module.css';
 const roleLabels: Record<Role, string> = { learner: 'Learner', instructor: 'Instructor', admin: 'Admin' };
 
 /** A user's role, changed as soon as another one is chosen; a refusal puts the old one back. */
-export function UserRoleSelect({ userId, email, role }: { userId: string; email: string; role: Role }) {
+export function UserRoleSelect({
+  userId,
+  email,
+  role,
+  isSelf,
+}: {
+  userId: string;
+  email: string;
+  role: Role;
+  /** The signed-in admin's own row. */
+  isSelf: boolean;
+}) {
   const router = useRouter();
   const [value, setValue] = useState<Role>(role);
   const [isSaving, setIsSaving] = useState(false);
@@ -32,7 +43,8 @@ export function UserRoleSelect({ userId, email, role }: { userId: string; email:
         return;
       }
       setMessage({ text: `Now ${roleLabels[next].toLowerCase()}.`, isError: false });
-      router.refresh();
+      // An admin who gave up their own admin role may no longer see this page.
+      if (isSelf && next !== 'admin') router.refresh();
     } catch {
       setValue(previous);
       setMessage({ text: 'The server could not be reached. Try again.', isError: true });

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Form from 'next/form';
 import Link from 'next/link';
 import { AdminNav } from '@/components/admin/AdminNav';
 import styles from '@/components/admin/Admin.module.css';
@@ -26,7 +27,7 @@ export default async function AdminUsersPage({ searchParams }: PageProps<'/admin
         </p>
       </header>
       <AdminNav current="/admin/users" />
-      <form className={styles.search} role="search" action="/admin/users" method="get">
+      <Form className={styles.search} role="search" action="/admin/users">
         <label>
           Search by email or name
           <input type="search" name="q" defaultValue={query.search} maxLength={100} />
@@ -35,7 +36,7 @@ export default async function AdminUsersPage({ searchParams }: PageProps<'/admin
           Search
         </button>
         {query.search ? <Link href="/admin/users">Show everyone</Link> : null}
-      </form>
+      </Form>
       <div className={styles.tableWrap}>
         <table className={styles.table}>
           <caption>
@@ -64,7 +65,13 @@ export default async function AdminUsersPage({ searchParams }: PageProps<'/admin
                 </td>
                 <td className={styles.nameCell}>{user.email}</td>
                 <td>
-                  <UserRoleSelect userId={user.id} email={user.email} role={user.role} />
+                  <UserRoleSelect
+                    key={`${user.id}:${user.role}`}
+                    userId={user.id}
+                    email={user.email}
+                    role={user.role}
+                    isSelf={user.id === admin.id}
+                  />
                 </td>
                 <td>
                   <time dateTime={user.createdAt}>{formatUtc(user.createdAt).slice(0, 10)}</time>
