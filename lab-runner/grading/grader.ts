@@ -20,8 +20,11 @@ export type { CheckDetail } from './check-result';
 
 const scriptsDir = path.join(import.meta.dirname, '..', 'sandbox-scripts');
 const learnerRunsScript = fs.readFileSync(path.join(scriptsDir, 'learner_runs.py'), 'utf8');
-/** The helper every Python check may import (`from academy_check import Check`). */
-const checkHelperPath = path.join(scriptsDir, 'academy_check.py');
+/**
+ * Helpers every Python check may import, put beside it: `from academy_check import Check`, and
+ * `from academy_tracking import TrackingServer` (the tracking service's REST API, for labs with it).
+ */
+const checkHelperNames = ['academy_check.py', 'academy_tracking.py'] as const;
 
 export const workspaceDir = '/home/learner/work';
 const runOutputBytes = 64 * 1024;
@@ -103,7 +106,7 @@ export async function gradeStep(deps: Deps, sessionId: string, stepId: string): 
 
   const files: Record<string, string> = {};
   for (const file of deps.labs.files(lab, 'checks')) files[file.path] = file.content.toString('utf8');
-  if (fs.existsSync(checkHelperPath)) files['academy_check.py'] = fs.readFileSync(checkHelperPath, 'utf8');
+  for (const name of checkHelperNames) files[name] = fs.readFileSync(path.join(scriptsDir, name), 'utf8');
   files['runs.json'] = JSON.stringify(runs);
   const checkPath = step.check.slice('checks/'.length);
 

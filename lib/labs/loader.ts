@@ -71,7 +71,7 @@ function isFile(file: string): boolean {
 }
 
 /** Names the grader puts beside a check; a lab's own file of that name would be replaced. */
-export const reservedCheckFiles = ['academy_check.py', 'runs.json'];
+export const reservedCheckFiles = ['academy_check.py', 'academy_tracking.py', 'runs.json'];
 
 /** Loads one lab; throws a ContentError on the first problem found. */
 export function loadLab(labId: string, options: LoadOptions): Lab {

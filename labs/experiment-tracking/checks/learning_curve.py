@@ -5,7 +5,7 @@ import math
 from academy_check import Check, to_number
 from expectations import BEST_ROUND_METRIC, CURVE_METRIC, EXPERIMENT
 from logged_runs import runs_logged_by
-from tracking_server import TrackingServer
+from academy_tracking import TrackingServer
 
 check = Check()
 (run,) = check.require_runs(1)

@@ -15,7 +15,7 @@ from expectations import (
     METRICS,
 )
 from logged_runs import runs_logged_by
-from tracking_server import ARTIFACT_LIMIT_BYTES, TrackingServer
+from academy_tracking import ARTIFACT_LIMIT_BYTES, TrackingServer
 
 check = Check()
 (run,) = check.require_runs(1)

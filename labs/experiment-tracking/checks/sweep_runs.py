@@ -5,7 +5,7 @@ import math
 from academy_check import Check, to_number
 from expectations import EXPERIMENT, HYPERPARAMETERS, MIN_SWEEP_RUNS, PRIMARY_METRIC
 from logged_runs import runs_logged_by
-from tracking_server import TrackingServer
+from academy_tracking import TrackingServer
 
 check = Check()
 (run,) = check.require_runs(1)

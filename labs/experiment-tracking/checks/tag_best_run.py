@@ -20,7 +20,7 @@ from expectations import (
     PROBE_MARKER,
     TAGGED_AFTER_FIRST_MARKER,
 )
-from tracking_server import TrackingServer
+from academy_tracking import TrackingServer
 
 SCRIPT = "tag_best.py"
 

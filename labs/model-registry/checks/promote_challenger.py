@@ -12,7 +12,7 @@ import json
 from academy_check import Check
 from expectations import CHALLENGER, CHAMPION, DECOY_MARKER, METRIC, MODEL_NAME
 from registry_state import validation_error, versions_registered_during
-from tracking_server import TrackingServer
+from academy_tracking import TrackingServer
 
 SCRIPT = "promote.py"
 

@@ -4,7 +4,7 @@ source, and points @challenger at it."""
 from academy_check import Check
 from expectations import CHALLENGER, EXPERIMENT, METRIC, MODEL_NAME
 from registry_state import versions_registered_during
-from tracking_server import TrackingServer
+from academy_tracking import TrackingServer
 
 SCRIPT = "register_best.py"
 

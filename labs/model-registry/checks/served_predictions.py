@@ -23,7 +23,7 @@ from expectations import (
     SWAP_MARKER,
 )
 from registry_state import restore_champion
-from tracking_server import TrackingServer
+from academy_tracking import TrackingServer
 
 SCRIPT = "predict.py"
 

@@ -1,14 +1,12 @@
 """The lab's tracking server as a check sees it: MLflow REST API 2.0 calls over HTTP with the
-standard library only.
+standard library only. The grader puts this file beside every check, like academy_check.py, for
+labs with `services: [tracking]`: `from academy_tracking import TrackingServer`.
 
 Checks talk to the server directly instead of importing the learner-facing `labkit` client, so a
 grade depends only on what the server stores. The server runs in the learner's sandbox, as the
 learner, at MLFLOW_TRACKING_URI (http://127.0.0.1:5000); when it does not answer, the check fails
 with a message saying how to start it again. Anything else unexpected (a 5xx, an answer that is
 not JSON) is the lab's problem and becomes an "error".
-
-The same file is in labs/experiment-tracking/checks/ and labs/model-registry/checks/; keep the
-two copies identical.
 """
 from __future__ import annotations
 
@@ -114,17 +112,17 @@ class TrackingServer:
             text = problem.read(4096).decode("utf-8", "replace")
             if missing_ok and problem.code in (400, 404):
                 return None
-            print(f"tracking_server: {method} {path} gave {problem.code}: {text}", file=sys.stderr)
+            print(f"academy_tracking: {method} {path} gave {problem.code}: {text}", file=sys.stderr)
             self.check.error()
         except (urllib.error.URLError, OSError) as problem:  # refused, reset, timed out
-            print(f"tracking_server: {method} {path}: {problem!r}", file=sys.stderr)
+            print(f"academy_tracking: {method} {path}: {problem!r}", file=sys.stderr)
             self.check.error(self.down_message())
         if raw:
             return payload
         try:
             return json.loads(payload)
         except ValueError:
-            print(f"tracking_server: {method} {path} did not answer JSON: {payload[:200]!r}", file=sys.stderr)
+            print(f"academy_tracking: {method} {path} did not answer JSON: {payload[:200]!r}", file=sys.stderr)
             self.check.error()
 
     # -- experiments and runs -------------------------------------------------------------------
