@@ -4,7 +4,7 @@
  * runner's sentence for people.
  */
 import { z } from 'zod';
-import type { SessionAccess } from './session-access';
+import { fetchWithToken, type SessionAccess } from './session-access';
 
 const entryTypes = ['file', 'directory', 'symlink', 'other'] as const;
 export type FileEntryType = (typeof entryTypes)[number];
@@ -97,11 +97,18 @@ export class FilesClient {
   ): Promise<T> {
     const session = encodeURIComponent(this.access.sessionId);
     const url = `${this.access.runnerBase}/v1/sessions/${session}${endpoint}`;
-    let response = await this.send(method, url, await this.access.token(), body);
-    if (response.status === 401) {
-      // The cached token may have expired a moment ago: one more try with a new one.
-      response = await this.send(method, url, await this.access.freshToken(), body);
-    }
+    const response = await fetchWithToken(this.access, method, url, body, {
+      fetchImpl: this.fetchImpl,
+      timeoutMs: requestTimeoutMs,
+      unreachable: (isTimeout) =>
+        new FilesError(
+          'NETWORK_ERROR',
+          isTimeout
+            ? 'The lab runner did not answer in time; try again in a moment.'
+            : 'Could not reach the lab runner; check your connection and try again.',
+          0,
+        ),
+    });
     let payload: unknown;
     try {
       payload = await response.json();
@@ -126,29 +133,6 @@ export class FilesClient {
       );
     }
     return parsed.data;
-  }
-
-  private async send(method: string, url: string, token: string, body: unknown): Promise<Response> {
-    const headers: Record<string, string> = { 'X-Academy-Token': token };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    try {
-      return await this.fetchImpl(url, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        cache: 'no-store',
-        signal: AbortSignal.timeout(requestTimeoutMs),
-      });
-    } catch (error) {
-      const isTimeout = error instanceof DOMException && error.name === 'TimeoutError';
-      throw new FilesError(
-        'NETWORK_ERROR',
-        isTimeout
-          ? 'The lab runner did not answer in time; try again in a moment.'
-          : 'Could not reach the lab runner; check your connection and try again.',
-        0,
-      );
-    }
   }
 }
 

@@ -17,3 +17,41 @@ export type SessionAccess = {
 
 /** The runner's error body: `{"error": CODE, "message": "…"}`. */
 export type RunnerErrorBody = { error: string; message: string };
+
+export type FetchWithTokenOptions = {
+  fetchImpl: typeof fetch;
+  timeoutMs: number;
+  /** The error to throw when the request never got an answer (offline, or no answer in time). */
+  unreachable: (isTimeout: boolean) => Error;
+};
+
+/**
+ * A request to the sandbox through `/runner` with the session's token (`X-Academy-Token`) and a
+ * JSON body when there is one. A 401 is tried once more with a fresh token: the cached one may
+ * have expired a moment ago.
+ */
+export async function fetchWithToken(
+  access: SessionAccess,
+  method: string,
+  url: string,
+  body: unknown,
+  options: FetchWithTokenOptions,
+): Promise<Response> {
+  const send = async (token: string) => {
+    const headers: Record<string, string> = { 'X-Academy-Token': token };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    try {
+      return await options.fetchImpl(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        cache: 'no-store',
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+    } catch (error) {
+      throw options.unreachable(error instanceof DOMException && error.name === 'TimeoutError');
+    }
+  };
+  const response = await send(await access.token());
+  return response.status === 401 ? send(await access.freshToken()) : response;
+}

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { labkitServices } from '@/lib/labs/labkit-services';
-import type { SessionAccess } from '../../session-access';
+import { fetchWithToken, type SessionAccess } from '../../session-access';
 
 // ── decoding ────────────────────────────────────────────────────────────────────────────────────
 
@@ -503,36 +503,19 @@ export class TrackingClient {
     return parsed.data;
   }
 
-  private async fetchWithToken(method: string, url: string, body?: unknown): Promise<Response> {
-    let response = await this.send(method, url, await this.access.token(), body);
-    if (response.status === 401) {
-      // The cached token may have expired a moment ago: one more try with a new one.
-      response = await this.send(method, url, await this.access.freshToken(), body);
-    }
-    return response;
-  }
-
-  private async send(method: string, url: string, token: string, body: unknown): Promise<Response> {
-    const headers: Record<string, string> = { 'X-Academy-Token': token };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    try {
-      return await this.fetchImpl(url, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        cache: 'no-store',
-        signal: AbortSignal.timeout(requestTimeoutMs),
-      });
-    } catch (error) {
-      const isTimeout = error instanceof DOMException && error.name === 'TimeoutError';
-      throw new TrackingError(
-        'NETWORK_ERROR',
-        isTimeout
-          ? 'The tracking service did not answer in time; try again in a moment.'
-          : 'Could not reach the tracking service; check your connection and try again.',
-        0,
-      );
-    }
+  private fetchWithToken(method: string, url: string, body?: unknown): Promise<Response> {
+    return fetchWithToken(this.access, method, url, body, {
+      fetchImpl: this.fetchImpl,
+      timeoutMs: requestTimeoutMs,
+      unreachable: (isTimeout) =>
+        new TrackingError(
+          'NETWORK_ERROR',
+          isTimeout
+            ? 'The tracking service did not answer in time; try again in a moment.'
+            : 'Could not reach the tracking service; check your connection and try again.',
+          0,
+        ),
+    });
   }
 }
 
