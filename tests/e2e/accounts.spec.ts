@@ -4,24 +4,11 @@
  * accessibility scans of the two forms.
  */
 import crypto from 'node:crypto';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, signUp, test } from './fixtures';
+import { expect, seriousViolations, signUp, test } from './fixtures';
 
 const labId = 'reproducible-training';
 const password = 'a browser password';
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id}: ${violation.help} (${violation.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-    );
-}
 
 const newEmail = () => `browser-${crypto.randomUUID().slice(0, 12)}@example.com`;
 const header = (page: Page) => page.getByRole('banner');

@@ -6,25 +6,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Page } from '@playwright/test';
-import { expect, mutationHeaders, signUp, test, type TestAccount } from './fixtures';
+import { expect, mutationHeaders, seriousViolations, signUp, test, type TestAccount } from './fixtures';
 
 const labId = 'reproducible-training';
 /** The e2e web server's database (playwright.config.ts). */
 const e2eDatabaseUrl = 'file:./test-results/e2e/academy.db';
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id}: ${violation.help} (${violation.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-    );
-}
 
 /** An admin account in the e2e server's database, made by `npm run admin:create`. */
 function createAdmin(): { email: string; password: string } {

@@ -1,20 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
 import { loadChapters } from '@/lib/content/chapters';
-import { expect, test } from './fixtures';
+import { expect, seriousViolations, test } from './fixtures';
 
 const chapters = loadChapters();
-
-async function seriousViolations(page: import('@playwright/test').Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id}: ${violation.help} (${violation.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-    );
-}
 
 for (const chapter of chapters) {
   test(`chapter ${chapter.order} renders with its diagrams as SVG and passes an accessibility scan`, async ({

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
 
 const localHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -77,4 +78,20 @@ export async function signUp(target: Page | APIRequestContext, name = 'E2E Learn
   });
   expect(response.status(), await response.text()).toBe(201);
   return { ...account, mutationHeaders: await mutationHeaders(api) };
+}
+
+/**
+ * The serious and critical WCAG 2.1 A/AA violations axe finds on the page (none is the goal), one
+ * readable line each; `exclude` leaves out parts axe cannot judge (e.g. a terminal's canvas).
+ */
+export async function seriousViolations(page: Page, exclude: string[] = []): Promise<string[]> {
+  let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
+  for (const selector of exclude) builder = builder.exclude(selector);
+  const results = await builder.analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) =>
+        `${violation.id}: ${violation.help} (${violation.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+    );
 }

@@ -3,25 +3,13 @@
  * Monaco, Check (fail, then pass), a page reload (terminal reconnects, editor keeps the file), and
  * Reset. Screenshots of the workspace are kept in test-results/screenshots.
  */
-import AxeBuilder from '@axe-core/playwright';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { expect, signUp, test } from './fixtures';
+import { expect, seriousViolations, signUp, test } from './fixtures';
 
 const labId = 'reproducible-training';
 
-async function seriousViolations(page: Page, exclude: string[] = []) {
-  let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
-  for (const selector of exclude) builder = builder.exclude(selector);
-  const results = await builder.analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id}: ${violation.help} (${violation.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-    );
-}
 const labDir = path.join('labs', labId);
 const starter = fs.readFileSync(path.join(labDir, 'workspace', 'train.py'), 'utf8');
 const fixed = fs.readFileSync(path.join(labDir, 'solution', '01', 'train.py'), 'utf8');

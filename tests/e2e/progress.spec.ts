@@ -1,11 +1,10 @@
-import AxeBuilder from '@axe-core/playwright';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { loadChapters } from '@/lib/content/chapters';
 import { parseQuizBlock } from '@/lib/content/remark-fenced-components';
 import { listLabIds, loadLab } from '@/lib/labs/loader';
-import { expect, signUp, test } from './fixtures';
+import { expect, seriousViolations, signUp, test } from './fixtures';
 
 const chapters = loadChapters();
 const firstChapter = chapters[0]!;
@@ -26,17 +25,6 @@ async function keepScreenshot(page: Page, name: string) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   await page.screenshot({ path: file, fullPage: true });
   await test.info().attach(name, { path: file, contentType: 'image/png' });
-}
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-    );
 }
 
 test('a learner answers a quiz and finishes a chapter, and sees both on /me and on the course map', async ({

@@ -5,11 +5,10 @@
  * the best from the terminal and finds it in the Models tab, then follows its lineage back to the
  * run. Screenshots of each tab are kept in test-results/screenshots.
  */
-import AxeBuilder from '@axe-core/playwright';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { expect, signUp, test } from './fixtures';
+import { expect, seriousViolations, signUp, test } from './fixtures';
 
 const labId = 'experiment-tracking';
 
@@ -22,18 +21,6 @@ async function keepScreenshot(page: Page, name: string) {
   const file = path.join(screenshotsDir, `${name}.png`);
   await page.screenshot({ path: file });
   await test.info().attach(name, { path: file, contentType: 'image/png' });
-}
-
-async function seriousViolations(page: Page, exclude: string[] = []) {
-  let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
-  for (const selector of exclude) builder = builder.exclude(selector);
-  const results = await builder.analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id}: ${violation.help} (${violation.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-    );
 }
 
 /** The text on the terminal's screen, as rendered by xterm.js. */

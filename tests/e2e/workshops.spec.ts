@@ -8,27 +8,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import type { Browser, Locator, Page } from '@playwright/test';
-import { expect, signUp, test } from './fixtures';
+import { expect, seriousViolations, signUp, test } from './fixtures';
 
 const labId = 'reproducible-training';
 const stepId = 'deterministic-run';
 /** The e2e web server's database (playwright.config.ts). */
 const e2eDatabasePath = 'test-results/e2e/academy.db';
-
-async function seriousViolations(page: Page, exclude: string[] = []) {
-  let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
-  for (const selector of exclude) builder = builder.exclude(selector);
-  const results = await builder.analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id}: ${violation.help} (${violation.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-    );
-}
 
 const screenshotsDir = path.join('test-results', 'screenshots');
 
