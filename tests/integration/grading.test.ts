@@ -73,7 +73,9 @@ describe('grading a step', () => {
 
   it('keeps the check private to the grader and removes it afterwards', async () => {
     const result = await check('peek');
-    expect(result.message).toMatch(/^mode=700 files=academy_check\.py crash\.py .*runs\.json/);
+    expect(result.message).toMatch(
+      /^mode=700 files=academy_check\.py academy_tracking\.py crash\.py .*runs\.json/,
+    );
     expect(await shell('ls /tmp | grep academy-exec || echo none')).toBe('none\n');
   });
 
