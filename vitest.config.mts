@@ -18,6 +18,7 @@ export default defineConfig({
           include: [
             'lib/**/*.test.ts',
             'lab-runner/**/*.test.ts',
+            'labkit/**/*.test.ts',
             'components/**/*.test.ts',
             'scripts/**/*.test.ts',
             'tests/content/**/*.test.ts',

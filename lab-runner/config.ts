@@ -2,10 +2,9 @@
  * The lab runner's configuration, read once from the environment into a typed object.
  * Every variable is documented in README.md ("Configuration").
  */
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { SecretFileError, secretFromFile, secretFromNamedFile } from './api/secrets';
 
 const minutes = z.coerce.number().positive();
 const count = z.coerce.number().int().min(0);
@@ -47,44 +46,13 @@ export class RunnerConfigError extends Error {
   override name = 'RunnerConfigError';
 }
 
-/**
- * Without RUNNER_SECRET, a random secret is created once in the data folder, so `npm start` works
- * out of the box and the web app (same host) reads the same file.
- */
-export function secretFromFile(dataDir: string): string {
-  const file = path.join(dataDir, 'runner-secret');
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  fs.mkdirSync(dataDir, { recursive: true });
-  const secret = crypto.randomBytes(32).toString('base64url');
+function readSecret(secretFile: string | undefined, root: string, dataDir: string): string {
   try {
-    fs.writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    return secretFile ? secretFromNamedFile(path.resolve(root, secretFile)) : secretFromFile(dataDir);
   } catch (error) {
-    // The web app and the runner start together: the other one may have just written it.
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return fs.readFileSync(file, 'utf8').trim();
+    if (error instanceof SecretFileError) throw new RunnerConfigError(error.message);
+    throw error;
   }
-  return secret;
-}
-
-/**
- * The secret in the file RUNNER_SECRET_FILE names: a Docker or Compose secret, a systemd
- * credential, anything kept out of the environment. Surrounding whitespace is ignored.
- */
-export function secretFromNamedFile(file: string): string {
-  let secret: string;
-  try {
-    secret = fs.readFileSync(file, 'utf8').trim();
-  } catch (error) {
-    throw new RunnerConfigError(
-      `Invalid environment: RUNNER_SECRET_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-    );
-  }
-  if (secret.length < 16) {
-    throw new RunnerConfigError(
-      `Invalid environment: RUNNER_SECRET_FILE: the secret in ${file} must be at least 16 characters`,
-    );
-  }
-  return secret;
 }
 
 export function parseRunnerConfig(
@@ -104,11 +72,7 @@ export function parseRunnerConfig(
   return {
     port: e.RUNNER_PORT,
     host: e.RUNNER_HOST,
-    secret:
-      e.RUNNER_SECRET ??
-      (e.RUNNER_SECRET_FILE
-        ? secretFromNamedFile(path.resolve(root, e.RUNNER_SECRET_FILE))
-        : secretFromFile(dataDir)),
+    secret: e.RUNNER_SECRET ?? readSecret(e.RUNNER_SECRET_FILE, root, dataDir),
     dataDir,
     allowedOrigins: e.RUNNER_ALLOWED_ORIGINS.split(',')
       .map((origin) => origin.trim())

@@ -1,14 +1,14 @@
 /**
  * What the runner needs to know about a lab: its sandbox (image, resources, starter files from
  * `labs/<id>/workspace/`) and its steps (checks, runs, timeouts), read through the shared lab loader
- * (lib/labs/loader.ts), which validates the whole lab format.
+ * (api/lab-loader.ts), which validates the whole lab format.
  */
 import path from 'node:path';
-import { ContentError } from '../lib/content/errors';
-import { labIdSchema } from '../lib/labs/lab-schema';
-import { labExists, loadLab, readFolder, type Lab, type LabFile } from '../lib/labs/loader';
+import { ContentError } from './api/content-error';
+import { labIdSchema } from './api/lab-schema';
+import { labExists, loadLab, readFolder, type Lab, type LabFile } from './api/lab-loader';
 import { defaultSandboxResources, type SandboxResources, type StarterFile } from './drivers/driver';
-import { RunnerError } from './server/errors';
+import { RunnerError } from './errors';
 
 export { labIdSchema };
 

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { errorStatus, RunnerError, type ErrorCode } from './server/errors';
+import { errorStatus, RunnerError, type ErrorCode } from './errors';
 import type { SessionManager } from './sessions/manager';
 
 export const maxEditableFileBytes = 1024 * 1024;

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { secretFromFile, secretFromNamedFile } from '@/lab-runner/config';
+import { secretFromFile, secretFromNamedFile } from '@/lab-runner/api/secrets';
 
 /** Every command (npm scripts, Next.js, the tests) runs from the project root. */
 export const projectRoot = process.cwd();

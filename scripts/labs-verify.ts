@@ -11,7 +11,7 @@ import { verifyLab, type StepVerdict } from '@/lab-runner/grading/verify-lab';
 import { ensureSandboxImage } from '@/lab-runner/image/build';
 import { createRunner } from '@/lab-runner/server/runner';
 import { projectRoot } from '@/lib/config';
-import { validateLabs } from '@/lib/labs/loader';
+import { validateLabs } from '@/lab-runner/api/lab-loader';
 
 const args = process.argv.slice(2);
 const jsonIndex = args.indexOf('--json');

@@ -8,18 +8,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Writable, type Duplex } from 'node:stream';
 import type Docker from 'dockerode';
-import type {
-  ExecRequest,
-  ExecResult,
-  SandboxDriver,
-  SandboxInfo,
-  SandboxLabels,
-  SandboxResources,
-  SandboxSpec,
-  SandboxStats,
-  SandboxUser,
-  StarterFile,
-  TtySession,
+import {
+  DriverError,
+  type ExecRequest,
+  type ExecResult,
+  type SandboxDriver,
+  type SandboxInfo,
+  type SandboxLabels,
+  type SandboxResources,
+  type SandboxSpec,
+  type SandboxStats,
+  type SandboxUser,
+  type StarterFile,
+  type TtySession,
 } from './driver';
 import {
   addStarterFilesToPristineWorkspace,
@@ -56,16 +57,6 @@ const openFilesLimit = 1024;
 const shmSizeBytes = 64 * 1024 * 1024;
 /** Grace period after `timeout` (the coreutils command) before the runner gives up on an exec. */
 const execGraceMs = 5_000;
-
-export class DriverError extends Error {
-  override name = 'DriverError';
-  constructor(
-    readonly code: 'SANDBOX_NOT_FOUND' | 'SANDBOX_NOT_RUNNING' | 'ENGINE_ERROR',
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 function isNotFound(error: unknown): boolean {
   return (error as { statusCode?: number }).statusCode === 404;

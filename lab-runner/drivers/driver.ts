@@ -4,6 +4,7 @@
  * (drivers/docker.ts); a Kubernetes driver can implement the same interface later.
  */
 import type { Duplex } from 'node:stream';
+import type { SandboxStats } from '../api/sessions';
 
 export type SandboxResources = {
   cpus: number;
@@ -79,7 +80,21 @@ export type SandboxInfo = {
   createdAt: number;
 };
 
-export type SandboxStats = { memoryBytes: number; cpuPercent: number; pids: number; diskUsedBytes: number };
+export type { SandboxStats } from '../api/sessions';
+
+/**
+ * What a driver throws when the engine cannot do what was asked: the sandbox is gone, is not
+ * running, or the engine itself failed. The session manager turns these into the runner's errors.
+ */
+export class DriverError extends Error {
+  override name = 'DriverError';
+  constructor(
+    readonly code: 'SANDBOX_NOT_FOUND' | 'SANDBOX_NOT_RUNNING' | 'ENGINE_ERROR',
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface SandboxDriver {
   /** Creates and starts a sandbox; resolves when a learner shell works in it. */

@@ -6,10 +6,10 @@
  * self-test, because a traceback would show the check's source.
  */
 import { z } from 'zod';
+import { checkStatuses, type CheckDetail, type CheckResult } from '../api/grading';
 import type { ExecResult } from '../drivers/driver';
 
-export const checkStatuses = ['pass', 'fail', 'error'] as const;
-export type CheckStatus = (typeof checkStatuses)[number];
+export type { CheckDetail, CheckResult };
 
 const text = (max: number) =>
   z
@@ -45,15 +45,6 @@ const outputSchema = z.object({
     .default([])
     .transform((details) => details.slice(0, maxDetails)),
 });
-
-export type CheckDetail = z.infer<typeof detailSchema>;
-export type CheckResult = {
-  status: CheckStatus;
-  message: string;
-  details: CheckDetail[];
-  /** For logs and authors only, never shown to learners: why a check gave `error`. */
-  diagnostics?: string;
-};
 
 const labProblem =
   'That is a problem with the lab, not with your work: try again, and tell your instructor if it keeps happening.';

@@ -9,11 +9,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Lab } from '../../lib/labs/loader';
+import type { Lab } from '../api/lab-loader';
 import type { LabCatalog } from '../labs';
 import { runWithFilesScript } from '../server/exec-files';
-import { RunnerError } from '../server/errors';
+import { RunnerError } from '../errors';
 import type { SessionManager } from '../sessions/manager';
+import type { GradeResult } from '../api/grading';
 import { parseCheckOutput, type CheckResult } from './check-result';
 
 export type { CheckDetail } from './check-result';
@@ -43,7 +44,7 @@ export type Run = {
   error?: string;
 };
 
-export type GradeResult = CheckResult & { stepId: string; durationMs: number };
+export type { GradeResult };
 
 type Deps = { sessions: SessionManager; labs: LabCatalog };
 

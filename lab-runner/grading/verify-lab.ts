@@ -3,7 +3,7 @@
  * applying `solution/` step by step must make each check pass (and keep the earlier ones passing).
  * Used by `npm run labs:verify`, which `npm test` runs for every lab.
  */
-import type { Lab } from '../../lib/labs/loader';
+import type { Lab } from '../api/lab-loader';
 import type { LabCatalog } from '../labs';
 import type { SessionManager } from '../sessions/manager';
 import { WorkspaceFiles } from '../workspace-files';

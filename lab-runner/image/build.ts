@@ -22,8 +22,8 @@ import {
   systemPath,
   type Log,
 } from '@/lab-runner/docker-engine';
-import { labkitBundleHash, writeLabkitBundle } from '@/lab-runner/labkit/bundle';
-import { projectRoot } from '@/lib/config';
+import { labkitBundleHash, writeLabkitBundle } from '@/labkit/bundle';
+import { projectRoot } from '../project-root';
 
 export const sandboxImageRepository = 'mlops-academy/lab';
 export const sandboxImageLatest = `${sandboxImageRepository}:latest`;
@@ -117,7 +117,7 @@ export function parsePackageList(text: string): string[] {
 
 /**
  * SHA-256 over the image's input files, the settings in this module that shape the image, and the
- * labkit bundle installed into /opt/labkit (lab-runner/labkit/bundle.ts).
+ * labkit bundle installed into /opt/labkit (labkit/bundle.ts).
  */
 export function imageInputsHash(): string {
   const hash = createHash('sha256');

@@ -2,7 +2,7 @@
 # Installs labkit into /opt/labkit and puts its Python client on Python's path. Runs as root inside
 # the image tree (a chroot on the debootstrap path, a RUN step on the Dockerfile path), after
 # setup-rootfs.sh. The staged folder holds bin/labkit, lib/labkit.mjs and python/labkit/ as
-# lab-runner/labkit/bundle.ts lays them out.
+# labkit/bundle.ts lays them out.
 #
 # Usage: install-labkit.sh <staged labkit folder>
 set -eu

@@ -29,7 +29,7 @@ install -d -o 1001 -g 1001 -m 0750 /var/lib/grader
 # --- Directories the runner and labkit rely on --------------------------------------------------
 install -d -m 0755 /run/academy # the runner mounts the sandbox's service-proxy socket directory here
 install -d -m 0755 /opt/labkit /opt/labkit/bin
-echo 'labkit (the in-sandbox MLOps stack, lab-runner/labkit) is installed into /opt/labkit/bin.' \
+echo 'labkit (the in-sandbox MLOps stack, labkit) is installed into /opt/labkit/bin.' \
   >/opt/labkit/README
 
 # --- Shell ---------------------------------------------------------------------------------------

@@ -7,17 +7,17 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { defaultSandboxResources } from '../drivers/driver';
-import { sessionStates } from '../sessions/state';
+import { sessionIdSchema, sessionStates, userIdSchema, type CapacityView } from '../api/sessions';
 import type { SessionManager } from '../sessions/manager';
 import { maxEditableFileBytes, parseWorkspacePath, WorkspaceFiles } from '../workspace-files';
 import { labIdSchema, type LabCatalog } from '../labs';
 import { gradeStep } from '../grading/grader';
 import { requireServer, requireSessionAccess } from './auth';
-import { RunnerError } from './errors';
+import { RunnerError } from '../errors';
 import type { RunnerMetrics } from './metrics';
 import { registerServiceProxy } from './services-proxy';
 import { registerTerminal } from './terminal';
-import type { NonceRegistry } from './tokens';
+import type { NonceRegistry } from './nonces';
 import { runWithFilesScript } from './exec-files';
 
 export type RunnerAppOptions = {
@@ -30,12 +30,7 @@ export type RunnerAppOptions = {
   logger?: boolean;
 };
 
-const userIdSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[\w.@+-]+$/, 'letters, digits and . _ @ + - only');
-const sessionParams = z.object({ id: z.string().regex(/^[a-f0-9]{20}$/, 'is not a session id') });
+const sessionParams = z.object({ id: sessionIdSchema });
 
 const createBody = z.strictObject({ userId: userIdSchema, labId: labIdSchema });
 const listQuery = z.strictObject({
@@ -78,7 +73,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
  * What an operator's dashboard shows: the limits and their use, the default sandbox limits, and the
  * host's memory (the whole machine's, as the kernel reports it; a container's own limit is not seen).
  */
-export function capacityView(sessions: SessionManager) {
+export function capacityView(sessions: SessionManager): CapacityView {
   return {
     ...sessions.capacity(),
     sandboxMemoryMb: defaultSandboxResources.memoryMb,
@@ -90,8 +85,6 @@ export function capacityView(sessions: SessionManager) {
     },
   };
 }
-
-export type CapacityView = ReturnType<typeof capacityView>;
 
 export function sessionIdOf(request: FastifyRequest): string {
   return parse(sessionParams, request.params, 'session id').id;

@@ -9,8 +9,8 @@
 import crypto from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Session, SessionManager } from '../sessions/manager';
-import { RunnerError } from './errors';
-import { verifyBrowserToken, type BrowserToken } from './tokens';
+import { RunnerError } from '../errors';
+import { verifyBrowserToken, type BrowserToken } from '../api/tokens';
 
 export type Caller = { kind: 'server' } | { kind: 'browser'; token: BrowserToken };
 

@@ -8,7 +8,7 @@ import { LabCatalog } from '../labs';
 import { SessionManager } from '../sessions/manager';
 import { buildRunnerApp } from './app';
 import { createRunnerMetrics } from './metrics';
-import { NonceRegistry } from './tokens';
+import { NonceRegistry } from './nonces';
 
 export type Runner = {
   app: FastifyInstance;

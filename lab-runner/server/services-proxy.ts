@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { sessionIdOf, type RunnerAppOptions } from './app';
 import { requireSessionAccess } from './auth';
-import { RunnerError } from './errors';
+import { RunnerError } from '../errors';
 
 const portSchema = z.coerce.number().int().min(1024).max(65535);
 const proxyTimeoutMs = 60_000;

@@ -23,7 +23,7 @@ import { z } from 'zod';
 import type { TtySession } from '../drivers/driver';
 import { sessionIdOf, type RunnerAppOptions } from './app';
 import { requireSessionAccess } from './auth';
-import { RunnerError } from './errors';
+import { RunnerError } from '../errors';
 
 /**
  * The learner's shell: tmux, attached to (or creating) the session "main". The TTY is sized before

@@ -2,11 +2,11 @@
  * Owns learner sessions: what state each is in and when it changes. Every container operation goes
  * through the driver. A warm pool of ready, unassigned sandboxes makes "Start lab" instant.
  */
-import crypto from 'node:crypto';
 import pLimit from 'p-limit';
-import { DriverError } from '../drivers/docker';
+import { newSessionId, type SessionCapacity, type SessionStartKind, type SessionView } from '../api/sessions';
 import {
   defaultSandboxResources,
+  DriverError,
   type ExecRequest,
   type ExecResult,
   type SandboxDriver,
@@ -20,9 +20,9 @@ import {
   labkitEnvironment,
   labkitServiceNames,
   labkitServices,
-} from '../../lib/labs/labkit-services';
+} from '../api/labkit-services';
 import type { LabCatalog, LabSandbox } from '../labs';
-import { RunnerError } from '../server/errors';
+import { RunnerError } from '../errors';
 import type { RunnerMetrics } from '../server/metrics';
 import { nextState, type SessionState } from './state';
 
@@ -37,27 +37,14 @@ export type Session = {
   readyAt?: number;
   lastActivityAt: number;
   expiresAt: number;
-  startKind?: 'warm' | 'cold' | 'adopted';
+  startKind?: SessionStartKind;
   /** Why the session failed, in plain words. */
   error?: string;
   /** Read-only terminals open on it now (an instructor watching); kept in memory only. */
   viewers?: number;
 };
 
-export type SessionView = ReturnType<typeof viewOf>;
-
-export type SessionCapacity = {
-  maxSessions: number;
-  maxSessionsPerUser: number;
-  /** The warm pool's configured size, and how many pool sandboxes are ready now. */
-  poolSize: number;
-  poolReady: number;
-  active: number;
-  stopped: number;
-  idleStopMs: number;
-};
-
-export function viewOf(session: Session, idleStopMs: number) {
+export function viewOf(session: Session, idleStopMs: number): SessionView {
   const iso = (ms?: number) => (ms === undefined ? null : new Date(ms).toISOString());
   return {
     id: session.id,
@@ -116,10 +103,6 @@ export function servicesUpScript(services: readonly string[]): string {
     return `curl -sf -m 1 -o /dev/null http://127.0.0.1:${service.port}${service.healthPath}`;
   });
   return `${probes.join(' && ')} || exec labkit services up ${names.join(' ')}`;
-}
-
-export function newSessionId(): string {
-  return crypto.randomBytes(10).toString('hex');
 }
 
 export class SessionManager {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RunnerError } from '../server/errors';
+import { RunnerError } from '../errors';
 import { canTransition, nextState, sessionStates } from './state';
 
 describe('session state machine', () => {

@@ -8,10 +8,10 @@
  * `ready` means the learner's shell works. Idle sessions are stopped (work kept) and resumed on
  * return; `destroyed` is final.
  */
-import { RunnerError } from '../server/errors';
+import type { SessionState } from '../api/sessions';
+import { RunnerError } from '../errors';
 
-export const sessionStates = ['creating', 'ready', 'stopped', 'error', 'destroyed'] as const;
-export type SessionState = (typeof sessionStates)[number];
+export { sessionStates, type SessionState } from '../api/sessions';
 
 const allowedTransitions: Record<SessionState, readonly SessionState[]> = {
   creating: ['ready', 'error', 'destroyed'],

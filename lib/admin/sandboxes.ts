@@ -5,6 +5,7 @@
  */
 import 'server-only';
 import pLimit from 'p-limit';
+import { sessionIdPattern } from '@/lab-runner/api/sessions';
 import { getDb } from '@/lib/db/client';
 import { getLab } from '@/lib/labs/catalog';
 import { getRunner } from '@/lib/labs/lab-api';
@@ -49,4 +50,4 @@ export async function listSandboxes(): Promise<SandboxSnapshot> {
 }
 
 /** Runner session ids are 20 lower-case hex digits; anything else is refused before asking it. */
-export const sandboxIdPattern = /^[a-f0-9]{20}$/;
+export const sandboxIdPattern = sessionIdPattern;

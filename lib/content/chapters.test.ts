@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDirsForEachTest } from '@/tests/support/temp-dir';
 import { loadChapter, loadChapters, neighboursOf } from './chapters';
-import { ContentError } from './errors';
+import { ContentError } from '@/lab-runner/api/content-error';
 
 const validFrontmatter = {
   title: 'A valid chapter',

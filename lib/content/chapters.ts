@@ -7,8 +7,8 @@ import path from 'node:path';
 import matter from 'gray-matter';
 import { projectRoot } from '@/lib/config';
 import { chapterFileName, chapterFrontmatterSchema, type ChapterFrontmatter } from './chapter-schema';
-import { ContentError } from './errors';
-import { firstIssue } from './zod-issues';
+import { ContentError } from '@/lab-runner/api/content-error';
+import { firstIssue } from '@/lab-runner/api/zod-issues';
 
 export const defaultChaptersDir = path.join(projectRoot, 'content', 'chapters');
 

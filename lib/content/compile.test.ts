@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileChapter } from './compile';
-import { ContentError } from './errors';
+import { ContentError } from '@/lab-runner/api/content-error';
 
 const file = 'content/chapters/01-test.mdx';
 const absolutePath = path.join(process.cwd(), file);

@@ -9,7 +9,7 @@ import { bundleMDX } from 'mdx-bundler';
 import rehypeSlug from 'rehype-slug';
 import remarkGfm from 'remark-gfm';
 import type { Chapter } from './chapters';
-import { ContentError } from './errors';
+import { ContentError } from '@/lab-runner/api/content-error';
 import type { GlossaryTerm } from './glossary';
 import { remarkGlossaryLinks } from './remark-glossary-links';
 import type { Quiz } from './quiz-schema';

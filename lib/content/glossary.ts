@@ -4,8 +4,8 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { projectRoot } from '@/lib/config';
-import { ContentError } from './errors';
-import { firstIssue } from './zod-issues';
+import { ContentError } from '@/lab-runner/api/content-error';
+import { firstIssue } from '@/lab-runner/api/zod-issues';
 
 export const defaultGlossaryFile = path.join(projectRoot, 'content', 'glossary.yaml');
 

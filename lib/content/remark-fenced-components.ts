@@ -8,9 +8,9 @@ import type { Code, Root } from 'mdast';
 import type { Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
 import { parse as parseYaml } from 'yaml';
-import { ContentError } from './errors';
+import { ContentError } from '@/lab-runner/api/content-error';
 import { quizSchema, type Quiz } from './quiz-schema';
-import { firstIssue } from './zod-issues';
+import { firstIssue } from '@/lab-runner/api/zod-issues';
 
 export type FencedComponentsOptions = {
   /** File name used in messages. */

@@ -8,7 +8,13 @@ import path from 'node:path';
 import { compileChapter } from '@/lib/content/compile';
 import { getGlossary } from '@/lib/content/course';
 import { projectRoot } from '@/lib/config';
-import { labExists as labFolderExists, listLabIds, loadLab, readFolder, type Lab } from './loader';
+import {
+  labExists as labFolderExists,
+  listLabIds,
+  loadLab,
+  readFolder,
+  type Lab,
+} from '@/lab-runner/api/lab-loader';
 
 export const defaultLabsDir = path.join(projectRoot, 'labs');
 const chaptersDir = path.join(projectRoot, 'content', 'chapters');

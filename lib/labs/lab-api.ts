@@ -11,7 +11,7 @@ import { refuseForgedMutation } from '@/lib/http/api-route';
 import { errorResponse, jsonError } from '@/lib/http/responses';
 import { RunnerClient, type RunnerSession } from '@/lib/runner/client';
 import { getLab } from './catalog';
-import type { Lab } from './loader';
+import type { Lab } from '@/lab-runner/api/lab-loader';
 
 let runnerClient: RunnerClient | undefined;
 

@@ -7,7 +7,7 @@ import 'server-only';
 import type { Chapter } from '@/lib/content/chapters';
 import { getChapters } from '@/lib/content/course';
 import { getLabs } from '@/lib/labs/catalog';
-import type { Lab } from '@/lib/labs/loader';
+import type { Lab } from '@/lab-runner/api/lab-loader';
 import { labRecords, type LabRecords } from '@/lib/labs/progress';
 import { isBetterGrade } from './quiz-score';
 import { courseRecords, type ChapterReadRecord, type QuizAttemptRecord } from './store';

@@ -7,12 +7,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
+import { sessionIdSource } from '@/lab-runner/api/sessions';
 
 export const browserProxyPrefix = '/runner';
 
 /** Runner paths a browser may reach: a session's files, terminal and services. */
-const browserPath =
-  /^\/v1\/sessions\/[a-f0-9]{20}\/(files(\/tree|\/move)?|terminal|services\/\d{1,5}(\/.*)?)$/;
+const browserPath = new RegExp(
+  `^/v1/sessions/${sessionIdSource}/(files(/tree|/move)?|terminal|services/\\d{1,5}(/.*)?)$`,
+);
 
 /** The runner path for a `/runner/…` URL, or null when it is not one a browser may use. */
 export function runnerPathFor(url: string | undefined): string | null {

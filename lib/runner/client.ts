@@ -3,17 +3,15 @@
  * carries the runner secret; failures become RunnerRequestError with the runner's code and message,
  * or RUNNER_UNAVAILABLE when the runner cannot be reached.
  */
-import type { GradeResult } from '@/lab-runner/grading/grader';
-import type { CapacityView } from '@/lab-runner/server/app';
-import type { SessionView } from '@/lab-runner/sessions/manager';
-import type { SandboxStats } from '@/lab-runner/drivers/driver';
-import { mintBrowserToken } from '@/lab-runner/server/tokens';
+import type { GradeResult } from '@/lab-runner/api/grading';
+import type { CapacityView, SandboxStats, SessionView } from '@/lab-runner/api/sessions';
+import { mintBrowserToken } from '@/lab-runner/api/tokens';
 
 export type RunnerSession = SessionView;
 export type RunnerSessionState = SessionView['state'];
 export type RunnerCapacity = CapacityView;
 export type RunnerSandboxStats = SandboxStats;
-export type { CheckDetail, GradeResult as CheckResult } from '@/lab-runner/grading/grader';
+export type { CheckDetail, GradeResult as CheckResult } from '@/lab-runner/api/grading';
 
 /** For reads a dashboard makes every few seconds: a runner this slow is as good as down. */
 const quickTimeoutMs = 10_000;

@@ -22,7 +22,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleCli } from '@/lab-runner/labkit/bundle';
+import { bundleCli } from '@/labkit/bundle';
 import { freePort } from './server';
 import { summarize, percentile, type BenchResult } from './stats';
 

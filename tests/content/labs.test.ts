@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultChaptersDir, loadChapters } from '@/lib/content/chapters';
 import { compileChapter } from '@/lib/content/compile';
-import { listLabIds, loadLab, validateLabs } from '@/lib/labs/loader';
+import { listLabIds, loadLab, validateLabs } from '@/lab-runner/api/lab-loader';
 
 const root = process.cwd();
 const labsDir = path.join(root, 'labs');

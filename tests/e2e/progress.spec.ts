@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { loadChapters } from '@/lib/content/chapters';
 import { parseQuizBlock } from '@/lib/content/remark-fenced-components';
-import { listLabIds, loadLab } from '@/lib/labs/loader';
+import { listLabIds, loadLab } from '@/lab-runner/api/lab-loader';
 import { expect, seriousViolations, signUp, test } from './fixtures';
 
 const chapters = loadChapters();

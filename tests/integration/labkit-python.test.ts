@@ -1,5 +1,5 @@
 /**
- * labkit's Python client (lab-runner/labkit/python), tested where learners use it: inside the
+ * labkit's Python client (labkit/python), tested where learners use it: inside the
  * sandbox image, through the runner, with its own pytest suite. The image ships the `labkit`
  * command on PATH and the package on Python's path, so the suite runs with the default
  * `LABKIT_SERVE` (`labkit`): each test module starts its own `labkit serve tracking` on a free
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestRunner, type TestRunner } from '@/tests/support/runner';
 
-const testsDir = path.join(process.cwd(), 'lab-runner', 'labkit', 'python', 'tests');
+const testsDir = path.join(process.cwd(), 'labkit', 'python', 'tests');
 let t: TestRunner;
 let id: string;
 

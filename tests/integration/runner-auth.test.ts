@@ -1,6 +1,6 @@
 /** Who may reach a session: the server secret, or a valid, unexpired token for that session and its user. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mintBrowserToken } from '@/lab-runner/server/tokens';
+import { mintBrowserToken } from '@/lab-runner/api/tokens';
 import { startTestRunner, type TestRunner } from '@/tests/support/runner';
 
 let t: TestRunner;

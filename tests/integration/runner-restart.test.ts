@@ -11,7 +11,7 @@ import { freePort } from '@/tests/bench/server';
 import { DockerDriver } from '@/lab-runner/drivers/docker';
 import { ensureImageForTests, getDocker } from '@/tests/support/docker';
 import { fixtureLabsDir, testSecret } from '@/tests/support/runner';
-import { mintBrowserToken } from '@/lab-runner/server/tokens';
+import { mintBrowserToken } from '@/lab-runner/api/tokens';
 import { openTerminal } from '@/tests/support/terminal-client';
 import { startTestRunner } from '@/tests/support/runner';
 

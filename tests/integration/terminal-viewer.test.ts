@@ -4,7 +4,7 @@
  * terminal and the session view count the viewers as they come and go.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mintBrowserToken } from '@/lab-runner/server/tokens';
+import { mintBrowserToken } from '@/lab-runner/api/tokens';
 import { startTestRunner, type TestRunner } from '@/tests/support/runner';
 import { openTerminal, type TerminalClient } from '@/tests/support/terminal-client';
 

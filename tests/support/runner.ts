@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { parseRunnerConfig, type RunnerConfig } from '@/lab-runner/config';
 import { createRunner, type Runner } from '@/lab-runner/server/runner';
-import { mintBrowserToken } from '@/lab-runner/server/tokens';
+import { mintBrowserToken } from '@/lab-runner/api/tokens';
 import { ensureImageForTests, getDocker } from './docker';
 
 export const fixtureLabsDir = path.join(process.cwd(), 'tests', 'fixtures', 'labs');

@@ -4,7 +4,7 @@
  * its tests; the pages' components are in ServicePage.tsx.
  */
 import type { SessionAccess } from '../session-access';
-import { isLabkitService, type LabkitServiceName } from '@/lib/labs/labkit-services';
+import { isLabkitService, type LabkitServiceName } from '@/lab-runner/api/labkit-services';
 
 export type ServicePageId = 'experiments' | 'models';
 

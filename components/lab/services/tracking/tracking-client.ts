@@ -8,7 +8,7 @@
  * "-Infinity". Every failure becomes a `TrackingError` whose message is the server's sentence.
  */
 import { z } from 'zod';
-import { labkitServices } from '@/lib/labs/labkit-services';
+import { labkitServices } from '@/lab-runner/api/labkit-services';
 import { fetchWithToken, type SessionAccess } from '../../session-access';
 
 // ── decoding ────────────────────────────────────────────────────────────────────────────────────

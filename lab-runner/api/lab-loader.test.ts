@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { tempDirsForEachTest } from '@/tests/support/temp-dir';
-import { ContentError } from '../content/errors';
-import { listLabIds, loadLab, validateLabs } from './loader';
+import { ContentError } from './content-error';
+import { listLabIds, loadLab, validateLabs } from './lab-loader';
 
 const newDir = tempDirsForEachTest('academy-labs-');
 

@@ -1,4 +1,7 @@
-/** A problem in a content file, named precisely enough for an author to fix it in one go. */
+/**
+ * A problem in a content file (a chapter, a lab's files), named precisely enough for an author to
+ * fix it in one go. The web app's build and the runner's lab loader both throw it.
+ */
 export class ContentError extends Error {
   override name = 'ContentError';
   constructor(

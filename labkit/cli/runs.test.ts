@@ -380,7 +380,7 @@ describe('labkit runs help', () => {
 
 describe('the labkit command, as a process', () => {
   const main = path.join(import.meta.dirname, 'main.ts');
-  const tsx = path.resolve(import.meta.dirname, '../../../node_modules/.bin/tsx');
+  const tsx = path.resolve(import.meta.dirname, '../../node_modules/.bin/tsx');
   const labkit = (args: string[], env: Env) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       execFile(

@@ -1,6 +1,6 @@
 /**
  * The lab format: `labs/<id>/lab.yaml`, validated strictly (an unknown or misspelt field fails).
- * Both the web app and the lab runner read labs through this schema and `loader.ts`.
+ * Both the web app and the lab runner read labs through this schema and `lab-loader.ts`.
  */
 import { z } from 'zod';
 import { labkitServiceNames } from './labkit-services';
@@ -9,7 +9,7 @@ const kebabCase = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 export const labIdSchema = z.string().max(64).regex(kebabCase, 'must be a kebab-case lab id');
 
-/** labkit services a lab may ask for (lib/labs/labkit-services.ts). */
+/** labkit services a lab may ask for (labkit-services.ts). */
 export const availableServices: readonly string[] = labkitServiceNames;
 
 export const resourcesSchema = z.strictObject({

@@ -16,17 +16,16 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
-import { projectRoot } from '../../lib/config';
 
 export type BundleFile = { path: string; content: Buffer; mode: number };
 
-const labkitDir = path.join(projectRoot, 'lab-runner', 'labkit');
+const labkitDir = import.meta.dirname;
 const pythonPackageDir = path.join(labkitDir, 'python', 'labkit');
 /** The image's Node (Debian bookworm's nodejs). */
 export const sandboxNodeTarget = 'node18';
 
 const wrapper = `#!/bin/sh
-# labkit: the in-sandbox MLOps stack (lab-runner/labkit in the MLOps Academy repository).
+# labkit: the in-sandbox MLOps stack (labkit in the MLOps Academy repository).
 exec node /opt/labkit/lib/labkit.mjs "$@"
 `;
 
@@ -50,7 +49,7 @@ export function bundleCli(): Buffer {
     define: { 'process.env.NODE_ENV': '"production"' },
   });
   const output = result.outputFiles[0];
-  if (!output) throw new Error('esbuild produced no output for lab-runner/labkit/cli/main.ts');
+  if (!output) throw new Error('esbuild produced no output for labkit/cli/main.ts');
   return Buffer.from(output.contents);
 }
 

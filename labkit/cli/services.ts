@@ -19,7 +19,7 @@ import {
   labkitServiceNames,
   labkitServices,
   type LabkitServiceName,
-} from '../../../lib/labs/labkit-services';
+} from '@/lab-runner/api/labkit-services';
 
 const startTimeoutMs = 15_000;
 const probeTimeoutMs = 1_000;

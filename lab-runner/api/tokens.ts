@@ -1,7 +1,8 @@
 /**
- * Short-lived tokens that let a browser reach one session's terminal, files and services. The web
- * app mints them (it shares RUNNER_SECRET with the runner) after checking who the user is; the
- * runner checks the signature, the expiry and that the token's session and user match.
+ * Short-lived tokens that let a browser reach one session's terminal, files and services. Part of
+ * the contract between the web app and the runner: the web app mints them (it shares RUNNER_SECRET
+ * with the runner) after checking who the user is; the runner checks the signature, the expiry and
+ * that the token's session and user match.
  * A read-only token (an instructor watching a learner) reads files and watches the terminal, and
  * nothing else: no input, no writes, no services.
  *
@@ -85,17 +86,4 @@ export function verifyBrowserToken(
       readOnly: payload.ro === true,
     },
   };
-}
-
-/** Remembers used nonces until their token expires. */
-export class NonceRegistry {
-  private readonly used = new Map<string, number>();
-
-  /** True the first time a nonce is seen. */
-  claim(nonce: string, expiresAt: number, now = Date.now()): boolean {
-    for (const [key, expiry] of this.used) if (expiry <= now) this.used.delete(key);
-    if (this.used.has(nonce)) return false;
-    this.used.set(nonce, expiresAt);
-    return true;
-  }
 }

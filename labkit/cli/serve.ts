@@ -5,7 +5,7 @@
  * the host; in sandboxes it will listen on 127.0.0.1:5000.
  */
 import { parseArgs } from 'node:util';
-import { labkitServiceNames, labkitServices as serviceTable } from '../../../lib/labs/labkit-services';
+import { labkitServiceNames, labkitServices as serviceTable } from '@/lab-runner/api/labkit-services';
 import { buildTrackingServer } from '../tracking/server';
 
 export const labkitServices = labkitServiceNames;

@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ContentError } from '../content/errors';
-import { firstIssue } from '../content/zod-issues';
+import { ContentError } from './content-error';
+import { firstIssue } from './zod-issues';
 import { availableServices, labIdSchema, labSchema, type LabDefinition } from './lab-schema';
 
 export type Lab = LabDefinition & {
