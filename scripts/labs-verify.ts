@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseRunnerConfig } from '@/lab-runner/config';
-import { ensureDockerEngine } from '@/lab-runner/docker-engine';
+import { ensureDockerEngine } from '@/lab-runner/drivers/docker-daemon';
 import { verifyLab, type StepVerdict } from '@/lab-runner/grading/verify-lab';
 import { ensureSandboxImage } from '@/lab-runner/image/build';
 import { createRunner } from '@/lab-runner/server/runner';

@@ -16,7 +16,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensureDockerEngine } from '@/lab-runner/docker-engine';
+import { ensureDockerEngine } from '@/lab-runner/drivers/docker-daemon';
 import { ensureSandboxImage } from '@/lab-runner/image/build';
 import { getConfig, projectRoot } from '@/lib/config';
 import { migrateDatabase } from '@/lib/db/migrate';

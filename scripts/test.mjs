@@ -84,7 +84,7 @@ try {
   step('Unit tests (vitest)', bin('vitest'), vitestRun('unit'));
   // Installs and starts dockerd when missing; stopped at the end only if this run started it.
   const pidBefore = readText(dockerdPidFile);
-  const hasDocker = step('Docker engine', tsx, ['scripts/docker-engine.ts', 'up']);
+  const hasDocker = step('Docker engine', tsx, ['scripts/dockerd.ts', 'up']);
   const pidAfter = readText(dockerdPidFile);
   startedDockerd = pidAfter !== undefined && pidAfter !== pidBefore;
   if (hasDocker && step('Sandbox image', tsx, ['scripts/platform.ts', 'image'])) {
@@ -108,7 +108,7 @@ try {
   }
 } finally {
   if (startedDockerd) {
-    spawnSync(tsx, ['scripts/docker-engine.ts', 'down'], { stdio: 'inherit', cwd: projectRoot, env });
+    spawnSync(tsx, ['scripts/dockerd.ts', 'down'], { stdio: 'inherit', cwd: projectRoot, env });
   }
 }
 

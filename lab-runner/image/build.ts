@@ -21,7 +21,7 @@ import {
   isRoot,
   systemPath,
   type Log,
-} from '@/lab-runner/docker-engine';
+} from '@/lab-runner/drivers/docker-daemon';
 import { labkitBundleHash, writeLabkitBundle } from '@/labkit/bundle';
 import { projectRoot } from '../project-root';
 

@@ -4,7 +4,7 @@
  * previous run, and serves the API on RUNNER_HOST:RUNNER_PORT.
  */
 import { parseRunnerConfig } from '../config';
-import { ensureDockerEngine } from '../docker-engine';
+import { ensureDockerEngine } from '../drivers/docker-daemon';
 import { ensureSandboxImage } from '../image/build';
 import { createRunner } from './runner';
 

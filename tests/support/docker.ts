@@ -6,7 +6,7 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import type DockerModem from 'docker-modem';
-import { ensureDockerEngine } from '@/lab-runner/docker-engine';
+import { ensureDockerEngine } from '@/lab-runner/drivers/docker-daemon';
 import { ensureSandboxImage } from '@/lab-runner/image/build';
 
 export const testContainerLabel = 'mlops-academy.test';

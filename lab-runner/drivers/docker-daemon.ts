@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { z } from 'zod';
-import { projectRoot } from './project-root';
+import { projectRoot } from '../project-root';
 
 /** Where the pid of a dockerd we started is kept (relative to the project root). */
 export const defaultDockerdPidFile = '.cache/dockerd.pid';

@@ -2,7 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isProcessRunning, readPidFile, stopDockerEngineIfStartedBy } from '@/lab-runner/docker-engine';
+import {
+  isProcessRunning,
+  readPidFile,
+  stopDockerEngineIfStartedBy,
+} from '@/lab-runner/drivers/docker-daemon';
 import { tempDirsForEachTest } from '@/tests/support/temp-dir';
 
 const tempDir = tempDirsForEachTest('mlops-academy-pid-');

@@ -10,7 +10,7 @@ import {
   isProcessRunning,
   readPidFile,
   stopDockerEngineIfStartedBy,
-} from '@/lab-runner/docker-engine';
+} from '@/lab-runner/drivers/docker-daemon';
 import { projectRoot } from '@/lib/config';
 import { runSubcommand } from './lib/cli';
 
@@ -37,4 +37,4 @@ async function down(): Promise<void> {
 }
 
 const commands: Record<string, () => Promise<void>> = { up, down };
-await runSubcommand('scripts/docker-engine.ts', commands);
+await runSubcommand('scripts/dockerd.ts', commands);
