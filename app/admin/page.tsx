@@ -7,8 +7,8 @@ import { UsageMeter } from '@/components/admin/UsageMeter';
 import { capacitySummary, levelOf } from '@/lib/admin/capacity';
 import { countUsersByRole } from '@/lib/admin/users';
 import { requirePageUser } from '@/lib/auth/page-guards';
-import { getRunner } from '@/lib/labs/lab-api';
 import { RunnerRequestError, type RunnerCapacity } from '@/lib/runner/client';
+import { getRunner } from '@/lib/runner/instance';
 
 export const metadata: Metadata = { title: 'Administration' };
 export const dynamic = 'force-dynamic';

@@ -8,8 +8,8 @@ import pLimit from 'p-limit';
 import { sessionIdPattern } from '@/lab-runner/api/sessions';
 import { getDb } from '@/lib/db/client';
 import { getLab } from '@/lib/labs/catalog';
-import { getRunner } from '@/lib/labs/lab-api';
 import type { RunnerSandboxStats } from '@/lib/runner/client';
+import { getRunner } from '@/lib/runner/instance';
 import { sandboxRows, type SandboxOwner, type SandboxRow } from './sandbox-rows';
 
 /** Docker answers a one-shot stats call in about a second (it samples CPU twice): a few at once. */

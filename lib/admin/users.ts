@@ -7,6 +7,7 @@ import { AccountError, setPassword, setRole } from '@/lib/auth/accounts';
 import { roles, type Role } from '@/lib/auth/roles';
 import { getDb } from '@/lib/db/client';
 import type { Prisma } from '@/lib/generated/prisma/client';
+import { ApiError } from '@/lib/http/api-error';
 import { generateTemporaryPassword } from './temporary-password';
 import { pageCount, usersPageSize, type UserQuery } from './user-query';
 
@@ -20,14 +21,11 @@ export type AdminUserRow = {
   lastSeenAt: string | null;
 };
 
-export class AdminActionError extends Error {
+/** An admin action refused: the account is gone (404), or it is the last admin (409). */
+export class AdminActionError extends ApiError {
   override name = 'AdminActionError';
-  constructor(
-    readonly status: 404 | 409,
-    readonly code: 'USER_NOT_FOUND' | 'LAST_ADMIN',
-    message: string,
-  ) {
-    super(message);
+  constructor(status: 404 | 409, code: 'USER_NOT_FOUND' | 'LAST_ADMIN', message: string) {
+    super(status, code, message);
   }
 }
 

@@ -45,11 +45,11 @@ describe('createUser', () => {
     expect(user.passwordHash).not.toContain(password);
   });
 
-  it('refuses an email that exists, whatever its case', async () => {
+  it('refuses an email that exists, whatever its case, as a 409 EMAIL_TAKEN', async () => {
     await createUser({ email: 'ada@example.com', name: 'Ada', password });
     const again = createUser({ email: 'ADA@example.com', name: 'Other', password });
     await expect(again).rejects.toBeInstanceOf(AccountError);
-    await expect(again).rejects.toMatchObject({ code: 'EMAIL_TAKEN' });
+    await expect(again).rejects.toMatchObject({ status: 409, code: 'EMAIL_TAKEN' });
   });
 
   it('refuses a weak password with the rule it breaks', async () => {

@@ -7,6 +7,7 @@ import 'server-only';
 import { z } from 'zod';
 import { getDb } from '@/lib/db/client';
 import { Prisma, type User } from '@/lib/generated/prisma/client';
+import { ApiError } from '@/lib/http/api-error';
 import {
   hashPassword,
   needsRehash,
@@ -46,13 +47,18 @@ export const newPasswordSchema = z
     if (problem) context.addIssue({ code: 'custom', message: problem });
   });
 
-export class AccountError extends Error {
+type AccountErrorCode = 'EMAIL_TAKEN' | 'WEAK_PASSWORD' | 'USER_NOT_FOUND';
+
+const statusOf: Record<AccountErrorCode, number> = {
+  EMAIL_TAKEN: 409,
+  WEAK_PASSWORD: 400,
+  USER_NOT_FOUND: 404,
+};
+
+export class AccountError extends ApiError {
   override name = 'AccountError';
-  constructor(
-    readonly code: 'EMAIL_TAKEN' | 'WEAK_PASSWORD' | 'USER_NOT_FOUND',
-    message: string,
-  ) {
-    super(message);
+  constructor(code: AccountErrorCode, message: string) {
+    super(statusOf[code], code, message);
   }
 }
 

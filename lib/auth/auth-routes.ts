@@ -5,16 +5,11 @@
 import 'server-only';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { describeInvalid } from '@/lab-runner/api/zod-issues';
+import { ApiError } from '@/lib/http/api-error';
 import { clientAddress } from '@/lib/http/client-address';
 import { jsonError, readJson } from '@/lib/http/responses';
-import {
-  AccountError,
-  authenticate,
-  createUser,
-  emailSchema,
-  nameSchema,
-  newPasswordSchema,
-} from './accounts';
+import { authenticate, createUser, emailSchema, nameSchema, newPasswordSchema } from './accounts';
 import { mergeGuestInto } from './guest-merge';
 import { guestOfThisBrowser, signIn } from './identity';
 import { getLoginLimiter, getSignupLimiter, type LimitDecision } from './login-limiter';
@@ -28,22 +23,23 @@ const loginBody = z.strictObject({
   password: z.string().min(1, 'Enter your password.').max(1000, 'Wrong email or password.'),
 });
 
-/**
- * The body, parsed; or a 400 whose message a form can show as is: a field's own rule ("Use at least
- * 10 characters for your password.") without the "Invalid request body" prefix.
- */
+/** zod issue codes whose message is the field's own rule, written for the person filling the form. */
 const fieldRuleCodes = new Set(['custom', 'too_small', 'too_big', 'invalid_format']);
 
-async function readForm<T>(request: Request, schema: z.ZodType<T>): Promise<T | Response> {
-  const raw = await readJson(request, z.unknown());
-  if (raw instanceof Response) return raw;
-  const parsed = schema.safeParse(raw);
+/**
+ * The body, parsed; else it throws a 400 whose message a form can show as is: a field's own rule ("Use at least
+ * 10 characters for your password.") without the "Invalid request body" prefix.
+ */
+async function readForm<T>(request: Request, schema: z.ZodType<T>): Promise<T> {
+  const parsed = schema.safeParse(await readJson(request, z.unknown()));
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  if (issue?.path.length === 1 && fieldRuleCodes.has(issue.code))
-    return jsonError(400, 'BAD_REQUEST', issue.message);
-  const where = issue?.path.length ? `${issue.path.map(String).join('.')}: ` : '';
-  return jsonError(400, 'BAD_REQUEST', `Invalid request body: ${where}${issue?.message ?? 'invalid'}.`);
+  const isFieldRule = issue?.path.length === 1 && fieldRuleCodes.has(issue.code);
+  throw new ApiError(
+    400,
+    'BAD_REQUEST',
+    isFieldRule ? issue.message : describeInvalid('request body', parsed.error),
+  );
 }
 
 function tooMany(decision: Extract<LimitDecision, { ok: false }>, code: string, what: string): Response {
@@ -58,18 +54,10 @@ export async function signUpRoute(request: Request): Promise<Response> {
   const limit = getSignupLimiter().check(address);
   if (!limit.ok) return tooMany(limit, 'TOO_MANY_SIGNUPS', 'Too many accounts were made from this network.');
   const input = await readForm(request, signupBody);
-  if (input instanceof Response) return input;
   const guest = await guestOfThisBrowser();
-  let user;
-  try {
-    user = await createUser(input, { fromGuestId: guest?.id });
-  } catch (error) {
-    if (error instanceof AccountError && error.code === 'EMAIL_TAKEN') {
-      return jsonError(409, 'EMAIL_TAKEN', error.message);
-    }
-    if (error instanceof AccountError) return jsonError(400, 'BAD_REQUEST', error.message);
-    throw error;
-  }
+  // An email already taken throws its AccountError, answered 409 EMAIL_TAKEN. A weak password
+  // never gets this far: the body's schema applies the same rule.
+  const user = await createUser(input, { fromGuestId: guest?.id });
   getSignupLimiter().recordSignup(address);
   await signIn(user.id);
   return Response.json({ user: publicUser(user) }, { status: 201 });
@@ -77,7 +65,6 @@ export async function signUpRoute(request: Request): Promise<Response> {
 
 export async function logInRoute(request: Request): Promise<Response> {
   const input = await readForm(request, loginBody);
-  if (input instanceof Response) return input;
   const email = input.email.toLowerCase();
   const address = clientAddress(request);
   const limiter = getLoginLimiter();

@@ -1,6 +1,8 @@
 /** JSON error answers of the web app's API: `{"error": CODE, "message": "…"}` with a 4xx/5xx. */
 import type { z } from 'zod';
+import { describeInvalid } from '@/lab-runner/api/zod-issues';
 import { RunnerRequestError } from '@/lib/runner/client';
+import { ApiError } from './api-error';
 
 export function jsonError(status: number, error: string, message: string, headers?: HeadersInit): Response {
   return Response.json({ error, message }, { status, headers });
@@ -33,28 +35,28 @@ export function refuseCrossSite(request: Request): Response | null {
   return null;
 }
 
-/** Parses a JSON body with a zod schema; a 400 response when it does not fit. */
-export async function readJson<T>(request: Request, schema: z.ZodType<T>): Promise<T | Response> {
+/** Parses a JSON body (an empty one is `{}`) with a zod schema; throws a 400 when it does not fit. */
+export async function readJson<T>(request: Request, schema: z.ZodType<T>): Promise<T> {
   let value: unknown = {};
   const text = await request.text();
   if (text.trim()) {
     try {
       value = JSON.parse(text) as unknown;
     } catch {
-      return jsonError(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+      throw new ApiError(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
     }
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? `${issue.path.map(String).join('.')}: ` : '';
-    return jsonError(400, 'BAD_REQUEST', `Invalid request body: ${where}${issue?.message ?? 'invalid'}.`);
-  }
+  if (!parsed.success) throw new ApiError(400, 'BAD_REQUEST', describeInvalid('request body', parsed.error));
   return parsed.data;
 }
 
-/** Turns a thrown error into a response: the runner's own code and message, or a logged 500. */
+/**
+ * Turns a thrown error into a response: an ApiError as it is, the runner's own code and message
+ * (its failures become a 502: the fault is not the caller's), or a logged 500.
+ */
 export function errorResponse(error: unknown, context: string): Response {
+  if (error instanceof ApiError) return jsonError(error.status, error.code, error.message);
   if (error instanceof RunnerRequestError) {
     const status = error.status >= 500 && error.code !== 'RUNNER_UNAVAILABLE' ? 502 : error.status;
     return jsonError(status, error.code, error.message);

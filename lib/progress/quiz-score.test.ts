@@ -32,8 +32,11 @@ describe('gradeQuiz', () => {
     expect(gradeQuiz(quiz, {})).toEqual({ score: 0, total: 2 });
   });
 
-  it('refuses an answer to a question the quiz does not have', () => {
+  it('refuses an answer to a question the quiz does not have, as a 400 BAD_ANSWERS', () => {
     expect(() => gradeQuiz(quiz, { first: 0, third: 0 })).toThrow(QuizAnswerError);
+    expect(() => gradeQuiz(quiz, { first: 0, third: 0 })).toThrow(
+      expect.objectContaining({ status: 400, code: 'BAD_ANSWERS' }),
+    );
     expect(() => gradeQuiz(quiz, { first: 0, third: 0 })).toThrow(/no question "third"/);
   });
 

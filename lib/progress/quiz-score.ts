@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Quiz } from '@/lib/content/quiz-schema';
+import { ApiError } from '@/lib/http/api-error';
 
 /** `{ [questionId]: choiceIndex }`, as the quiz component keeps them. */
 export const quizAnswersSchema = z.record(z.string().min(1).max(64), z.number().int().min(0).max(5), {
@@ -15,8 +16,12 @@ export type QuizAnswers = z.infer<typeof quizAnswersSchema>;
 
 export type QuizGrade = { score: number; total: number };
 
-export class QuizAnswerError extends Error {
+/** Answers that do not fit the quiz: a 400 BAD_ANSWERS. */
+export class QuizAnswerError extends ApiError {
   override name = 'QuizAnswerError';
+  constructor(message: string) {
+    super(400, 'BAD_ANSWERS', message);
+  }
 }
 
 /** The number of questions answered with their correct choice; unanswered questions count as wrong. */

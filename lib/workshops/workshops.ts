@@ -8,9 +8,10 @@ import 'server-only';
 import { hasRole } from '@/lib/auth/roles';
 import { getDb } from '@/lib/db/client';
 import { Prisma, type User, type Workshop } from '@/lib/generated/prisma/client';
+import { ApiError } from '@/lib/http/api-error';
 import { getLab } from '@/lib/labs/catalog';
-import { getRunner } from '@/lib/labs/lab-api';
 import { RunnerRequestError, type RunnerSession } from '@/lib/runner/client';
+import { getRunner } from '@/lib/runner/instance';
 import { shapeDashboard, type DashboardView, type WorkshopLabInfo } from './dashboard';
 import type { CreateWorkshopInput } from './input';
 import { isJoinCode, newJoinCode, normalizeJoinCode } from './join-code';
@@ -34,15 +35,10 @@ const statusOf: Record<WorkshopErrorCode, number> = {
   SANDBOX_NOT_READY: 409,
 };
 
-export class WorkshopError extends Error {
+export class WorkshopError extends ApiError {
   override name = 'WorkshopError';
-  readonly status: number;
-  constructor(
-    readonly code: WorkshopErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.status = statusOf[code];
+  constructor(code: WorkshopErrorCode, message: string) {
+    super(statusOf[code], code, message);
   }
 }
 

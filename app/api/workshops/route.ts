@@ -1,6 +1,5 @@
 import { apiRoute } from '@/lib/http/api-route';
 import { readJson } from '@/lib/http/responses';
-import { answerWorkshopErrors } from '@/lib/workshops/http';
 import { createWorkshopSchema } from '@/lib/workshops/input';
 import { createWorkshop, listWorkshops } from '@/lib/workshops/workshops';
 
@@ -15,11 +14,8 @@ export async function GET(request: Request) {
 
 /** Creates a workshop: `{title, labs: [labId…], startsAt, endsAt}` (ISO 8601 with an offset). */
 export async function POST(request: Request) {
-  return apiRoute(request, { mutation: true, role: 'instructor' }, async ({ user }) =>
-    answerWorkshopErrors(async () => {
-      const body = await readJson(request, createWorkshopSchema);
-      if (body instanceof Response) return body;
-      return Response.json({ workshop: await createWorkshop(user, body) }, { status: 201 });
-    }),
-  );
+  return apiRoute(request, { mutation: true, role: 'instructor' }, async ({ user }) => {
+    const body = await readJson(request, createWorkshopSchema);
+    return Response.json({ workshop: await createWorkshop(user, body) }, { status: 201 });
+  });
 }

@@ -1,5 +1,5 @@
 import { apiRoute } from '@/lib/http/api-route';
-import { jsonError, readJson } from '@/lib/http/responses';
+import { readJson } from '@/lib/http/responses';
 import { quizSubmissionSchema, submitQuiz } from '@/lib/progress/submissions';
 
 export const dynamic = 'force-dynamic';
@@ -11,9 +11,6 @@ export const dynamic = 'force-dynamic';
 export async function POST(request: Request) {
   return apiRoute(request, { mutation: true }, async ({ user }) => {
     const input = await readJson(request, quizSubmissionSchema);
-    if (input instanceof Response) return input;
-    const result = await submitQuiz(user.id, input);
-    if (!result.ok) return jsonError(result.status, result.error, result.message);
-    return Response.json({ score: result.score, total: result.total, best: result.best }, { status: 201 });
+    return Response.json(await submitQuiz(user.id, input), { status: 201 });
   });
 }

@@ -1,5 +1,4 @@
 import { apiRoute } from '@/lib/http/api-route';
-import { answerWorkshopErrors } from '@/lib/workshops/http';
 import { workshopForStaff } from '@/lib/workshops/workshops';
 
 export const dynamic = 'force-dynamic';
@@ -8,6 +7,6 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request, context: RouteContext<'/api/workshops/[id]'>) {
   const { id } = await context.params;
   return apiRoute(request, { mutation: false, role: 'instructor' }, async ({ user }) =>
-    answerWorkshopErrors(async () => Response.json({ workshop: await workshopForStaff(user, id) })),
+    Response.json({ workshop: await workshopForStaff(user, id) }),
   );
 }

@@ -1,6 +1,5 @@
 import { apiRoute } from '@/lib/http/api-route';
 import { readJson } from '@/lib/http/responses';
-import { answerWorkshopErrors } from '@/lib/workshops/http';
 import { joinWorkshopSchema } from '@/lib/workshops/input';
 import { joinWorkshop } from '@/lib/workshops/workshops';
 
@@ -8,15 +7,12 @@ export const dynamic = 'force-dynamic';
 
 /** Joins the workshop with this code (`{code}`); joining again changes nothing. */
 export async function POST(request: Request) {
-  return apiRoute(request, { mutation: true }, async ({ user }) =>
-    answerWorkshopErrors(async () => {
-      const body = await readJson(request, joinWorkshopSchema);
-      if (body instanceof Response) return body;
-      const workshop = await joinWorkshop(user, body.code);
-      return Response.json({
-        workshop: { id: workshop.id, title: workshop.title, labs: workshop.labs, status: workshop.status },
-        firstLab: workshop.labs[0]?.id ?? null,
-      });
-    }),
-  );
+  return apiRoute(request, { mutation: true }, async ({ user }) => {
+    const body = await readJson(request, joinWorkshopSchema);
+    const workshop = await joinWorkshop(user, body.code);
+    return Response.json({
+      workshop: { id: workshop.id, title: workshop.title, labs: workshop.labs, status: workshop.status },
+      firstLab: workshop.labs[0]?.id ?? null,
+    });
+  });
 }

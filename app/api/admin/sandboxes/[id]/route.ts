@@ -1,5 +1,5 @@
-import { adminRoute, refuseBadSandboxId } from '@/lib/admin/admin-route';
-import { getRunner } from '@/lib/labs/lab-api';
+import { adminRoute, assertSandboxId } from '@/lib/admin/admin-route';
+import { getRunner } from '@/lib/runner/instance';
 
 export const dynamic = 'force-dynamic';
 
@@ -7,8 +7,7 @@ export const dynamic = 'force-dynamic';
 export async function DELETE(request: Request, context: RouteContext<'/api/admin/sandboxes/[id]'>) {
   const { id } = await context.params;
   return adminRoute(request, { mutation: true }, async () => {
-    const refused = refuseBadSandboxId(id);
-    if (refused) return refused;
+    assertSandboxId(id);
     await getRunner().destroy(id);
     return new Response(null, { status: 204 });
   });

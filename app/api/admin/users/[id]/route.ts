@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { roles } from '@/lib/auth/roles';
-import { adminRoute, refuseBadUserId } from '@/lib/admin/admin-route';
+import { adminRoute, assertUserId } from '@/lib/admin/admin-route';
 import { changeRole } from '@/lib/admin/users';
 import { readJson } from '@/lib/http/responses';
 
@@ -14,10 +14,8 @@ const roleChange = z.strictObject({
 export async function PATCH(request: Request, context: RouteContext<'/api/admin/users/[id]'>) {
   const { id } = await context.params;
   return adminRoute(request, { mutation: true }, async () => {
-    const refused = refuseBadUserId(id);
-    if (refused) return refused;
+    assertUserId(id);
     const body = await readJson(request, roleChange);
-    if (body instanceof Response) return body;
     return Response.json({ user: await changeRole(id, body.role) });
   });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { jsonError, readJson } from '@/lib/http/responses';
-import { labRoute } from '@/lib/labs/lab-api';
+import { labRoute } from '@/lib/labs/lab-route';
 import { touchLab } from '@/lib/labs/progress';
 
 export const dynamic = 'force-dynamic';
@@ -12,7 +12,6 @@ export async function POST(request: Request, context: RouteContext<'/api/labs/[l
   const { lab: labId } = await context.params;
   return labRoute(request, labId, { mutation: true }, async ({ lab, user }) => {
     const input = await readJson(request, body);
-    if (input instanceof Response) return input;
     if (!lab.steps.some((s) => s.id === input.currentStep)) {
       return jsonError(404, 'STEP_NOT_FOUND', `Lab "${lab.id}" has no step "${input.currentStep}".`);
     }

@@ -1,5 +1,5 @@
 import { labProgress, touchLab } from '@/lib/labs/progress';
-import { labRoute } from '@/lib/labs/lab-api';
+import { labRoute } from '@/lib/labs/lab-route';
 
 export const dynamic = 'force-dynamic';
 

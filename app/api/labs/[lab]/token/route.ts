@@ -1,4 +1,4 @@
-import { labRoute, readySession } from '@/lib/labs/lab-api';
+import { labRoute, readySession } from '@/lib/labs/lab-route';
 
 export const dynamic = 'force-dynamic';
 
@@ -7,7 +7,6 @@ export async function POST(request: Request, context: RouteContext<'/api/labs/[l
   const { lab: labId } = await context.params;
   return labRoute(request, labId, { mutation: true }, async (labContext) => {
     const session = await readySession(labContext);
-    if (session instanceof Response) return session;
     const { token, expiresAt } = labContext.runner.browserToken(session.id, labContext.user.id);
     return Response.json({ sessionId: session.id, token, expiresAt, runnerBase: '/runner' });
   });

@@ -1,5 +1,4 @@
 import { apiRoute } from '@/lib/http/api-route';
-import { answerWorkshopErrors } from '@/lib/workshops/http';
 import { workshopDashboard } from '@/lib/workshops/workshops';
 
 export const dynamic = 'force-dynamic';
@@ -8,8 +7,6 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request, context: RouteContext<'/api/workshops/[id]/dashboard'>) {
   const { id } = await context.params;
   return apiRoute(request, { mutation: false, role: 'instructor' }, async ({ user }) =>
-    answerWorkshopErrors(async () =>
-      Response.json(await workshopDashboard(user, id), { headers: { 'cache-control': 'no-store' } }),
-    ),
+    Response.json(await workshopDashboard(user, id), { headers: { 'cache-control': 'no-store' } }),
   );
 }

@@ -1,5 +1,4 @@
 import { apiRoute } from '@/lib/http/api-route';
-import { answerWorkshopErrors } from '@/lib/workshops/http';
 import { endWorkshop } from '@/lib/workshops/workshops';
 
 export const dynamic = 'force-dynamic';
@@ -8,6 +7,6 @@ export const dynamic = 'force-dynamic';
 export async function POST(request: Request, context: RouteContext<'/api/workshops/[id]/end'>) {
   const { id } = await context.params;
   return apiRoute(request, { mutation: true, role: 'instructor' }, async ({ user }) =>
-    answerWorkshopErrors(async () => Response.json(await endWorkshop(user, id))),
+    Response.json(await endWorkshop(user, id)),
   );
 }

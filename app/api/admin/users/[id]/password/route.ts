@@ -1,4 +1,4 @@
-import { adminRoute, refuseBadUserId } from '@/lib/admin/admin-route';
+import { adminRoute, assertUserId } from '@/lib/admin/admin-route';
 import { resetPassword } from '@/lib/admin/users';
 
 export const dynamic = 'force-dynamic';
@@ -10,8 +10,7 @@ export const dynamic = 'force-dynamic';
 export async function POST(request: Request, context: RouteContext<'/api/admin/users/[id]/password'>) {
   const { id } = await context.params;
   return adminRoute(request, { mutation: true }, async () => {
-    const refused = refuseBadUserId(id);
-    if (refused) return refused;
+    assertUserId(id);
     const { password } = await resetPassword(id);
     return Response.json({ password }, { headers: { 'cache-control': 'no-store' } });
   });

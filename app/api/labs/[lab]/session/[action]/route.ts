@@ -1,5 +1,5 @@
 import { jsonError } from '@/lib/http/responses';
-import { labRoute } from '@/lib/labs/lab-api';
+import { labRoute } from '@/lib/labs/lab-route';
 
 export const dynamic = 'force-dynamic';
 

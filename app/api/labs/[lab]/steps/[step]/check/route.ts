@@ -1,6 +1,6 @@
 import { jsonError } from '@/lib/http/responses';
 import { checkGate } from '@/lib/labs/check-gate';
-import { labRoute, readySession } from '@/lib/labs/lab-api';
+import { labRoute, readySession } from '@/lib/labs/lab-route';
 import { recordCheck } from '@/lib/labs/progress';
 
 export const dynamic = 'force-dynamic';
@@ -14,7 +14,6 @@ export async function POST(request: Request, context: RouteContext<'/api/labs/[l
       return jsonError(404, 'STEP_NOT_FOUND', `Lab "${lab.id}" has no step "${stepId.slice(0, 64)}".`);
     }
     const session = await readySession(labContext);
-    if (session instanceof Response) return session;
     const gate = checkGate.enter(user.id);
     if (!gate.ok) {
       return jsonError(429, 'TOO_MANY_CHECKS', gate.message, {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { jsonError, readJson } from '@/lib/http/responses';
 import { solutionFiles } from '@/lib/labs/catalog';
-import { labRoute, readySession } from '@/lib/labs/lab-api';
+import { labRoute, readySession } from '@/lib/labs/lab-route';
 import { recordReveal } from '@/lib/labs/progress';
 
 export const dynamic = 'force-dynamic';
@@ -20,12 +20,10 @@ export async function POST(request: Request, context: RouteContext<'/api/labs/[l
       return jsonError(404, 'STEP_NOT_FOUND', `Lab "${lab.id}" has no step "${stepId.slice(0, 64)}".`);
     }
     const input = await readJson(request, body);
-    if (input instanceof Response) return input;
     const files = solutionFiles(lab, stepId);
     await recordReveal(user.id, lab.id, stepId);
     if (input.apply) {
       const session = await readySession(labContext);
-      if (session instanceof Response) return session;
       for (const file of files) await runner.writeFile(session.id, file.path, file.content);
     }
     return Response.json({ stepId, files, applied: input.apply });

@@ -1,6 +1,5 @@
 import { apiRoute } from '@/lib/http/api-route';
 import { readJson } from '@/lib/http/responses';
-import { answerWorkshopErrors } from '@/lib/workshops/http';
 import { viewTokenSchema } from '@/lib/workshops/input';
 import { viewerToken } from '@/lib/workshops/workshops';
 
@@ -15,11 +14,8 @@ export async function POST(
   context: RouteContext<'/api/workshops/[id]/learners/[userId]/view-token'>,
 ) {
   const { id, userId } = await context.params;
-  return apiRoute(request, { mutation: true, role: 'instructor' }, async ({ user }) =>
-    answerWorkshopErrors(async () => {
-      const body = await readJson(request, viewTokenSchema);
-      if (body instanceof Response) return body;
-      return Response.json(await viewerToken(user, id, userId, body.labId));
-    }),
-  );
+  return apiRoute(request, { mutation: true, role: 'instructor' }, async ({ user }) => {
+    const body = await readJson(request, viewTokenSchema);
+    return Response.json(await viewerToken(user, id, userId, body.labId));
+  });
 }

@@ -6,20 +6,13 @@
 import 'server-only';
 import type { User } from '@/lib/generated/prisma/client';
 import { currentUser } from '@/lib/auth/identity';
-import { getConfig } from '@/lib/config';
+import { ApiError } from '@/lib/http/api-error';
 import { refuseForgedMutation } from '@/lib/http/api-route';
 import { errorResponse, jsonError } from '@/lib/http/responses';
-import { RunnerClient, type RunnerSession } from '@/lib/runner/client';
+import type { RunnerClient, RunnerSession } from '@/lib/runner/client';
+import { getRunner } from '@/lib/runner/instance';
 import { getLab } from './catalog';
 import type { Lab } from '@/lab-runner/api/lab-loader';
-
-let runnerClient: RunnerClient | undefined;
-
-export function getRunner(): RunnerClient {
-  const config = getConfig();
-  runnerClient ??= new RunnerClient(config.runnerUrl, config.runnerSecret());
-  return runnerClient;
-}
 
 export type LabContext = { lab: Lab; user: User; runner: RunnerClient };
 
@@ -48,13 +41,14 @@ export async function labRoute(
   }
 }
 
-/** The learner's sandbox for the lab, or a 409 telling them to start it. */
-export async function readySession(context: LabContext): Promise<RunnerSession | Response> {
+/** The learner's sandbox for the lab; throws a 409 telling them to start it, or to wait. */
+export async function readySession(context: LabContext): Promise<RunnerSession> {
   const session = await context.runner.findSession(context.user.id, context.lab.id);
-  if (!session)
-    return jsonError(409, 'LAB_NOT_STARTED', 'Start the lab first: you have no sandbox for it yet.');
+  if (!session) {
+    throw new ApiError(409, 'LAB_NOT_STARTED', 'Start the lab first: you have no sandbox for it yet.');
+  }
   if (session.state !== 'ready') {
-    return jsonError(
+    throw new ApiError(
       409,
       'SANDBOX_NOT_READY',
       session.state === 'stopped'

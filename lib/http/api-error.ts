@@ -1,0 +1,15 @@
+/**
+ * A refusal of the web app's API, answered as it is: `{"error": code, "message": message}` with
+ * `status`. Each area's errors extend it, so server code throws where it finds the problem and
+ * `errorResponse` writes the answer; no area needs its own catch.
+ */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
