@@ -2,7 +2,7 @@
 
 import { useEffect, useId, useRef, useState } from 'react';
 import { useConfirm } from '@/components/lab/editor/ConfirmDialog';
-import { apiFetch, readApiError } from '@/lib/http/api-client';
+import { apiErrorOf, apiFetch } from '@/lib/http/api-client';
 import styles from './Admin.module.css';
 
 /**
@@ -30,7 +30,7 @@ export function ResetPasswordButton({ userId, email }: { userId: string; email: 
         method: 'POST',
       });
       if (!response.ok) {
-        setError(await readApiError(response));
+        setError((await apiErrorOf(response)).message);
         return;
       }
       setPassword(((await response.json()) as { password: string }).password);

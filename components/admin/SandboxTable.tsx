@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useConfirm } from '@/components/lab/editor/ConfirmDialog';
 import { sandboxTotals, type SandboxRow } from '@/lib/admin/sandbox-rows';
 import type { SandboxSnapshot } from '@/lib/admin/sandboxes';
-import { apiFetch, readApiError } from '@/lib/http/api-client';
+import { apiErrorOf, apiFetch } from '@/lib/http/api-client';
 import styles from './Admin.module.css';
 import { formatMb, formatPercent, formatRelative, formatUtc } from './format';
 
@@ -50,7 +50,7 @@ export function SandboxTable({ initial }: { initial: SandboxSnapshot | null }) {
     try {
       const response = await apiFetch('/api/admin/sandboxes');
       if (!response.ok) {
-        setLoadError(await readApiError(response));
+        setLoadError((await apiErrorOf(response)).message);
         return;
       }
       setSnapshot((await response.json()) as SandboxSnapshot);
@@ -88,7 +88,7 @@ export function SandboxTable({ initial }: { initial: SandboxSnapshot | null }) {
       setAnnouncement(
         response.ok
           ? `${action === 'stop' ? 'Stopped' : 'Destroyed'} the sandbox of ${who} (${row.labTitle}).`
-          : `Could not ${action} the sandbox of ${who}: ${await readApiError(response)}`,
+          : `Could not ${action} the sandbox of ${who}: ${(await apiErrorOf(response)).message}`,
       );
     } catch {
       setAnnouncement(`Could not ${action} the sandbox of ${who}: the server could not be reached.`);

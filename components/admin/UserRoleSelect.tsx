@@ -3,7 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
 import { roles, type Role } from '@/lib/auth/roles';
-import { apiFetch, readApiError } from '@/lib/http/api-client';
+import { apiErrorOf, apiFetch } from '@/lib/http/api-client';
 import styles from './Admin.module.css';
 
 const roleLabels: Record<Role, string> = { learner: 'Learner', instructor: 'Instructor', admin: 'Admin' };
@@ -39,7 +39,7 @@ export function UserRoleSelect({
       });
       if (!response.ok) {
         setValue(previous);
-        setMessage({ text: await readApiError(response), isError: true });
+        setMessage({ text: (await apiErrorOf(response)).message, isError: true });
         return;
       }
       setMessage({ text: `Now ${roleLabels[next].toLowerCase()}.`, isError: false });

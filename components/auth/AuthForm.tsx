@@ -9,7 +9,7 @@ import { useRouter } from 'next/navigation';
 import { useId, useState, type FormEvent } from 'react';
 import { announceAccountChange } from '@/components/ui/account-changed';
 import { passwordMinLength } from '@/lib/auth/password-rules';
-import { apiFetch, readApiError } from '@/lib/http/api-client';
+import { apiErrorOf, apiFetch } from '@/lib/http/api-client';
 import styles from './AuthForm.module.css';
 
 type Mode = 'login' | 'signup';
@@ -54,7 +54,7 @@ export function AuthForm({ mode, next }: { mode: Mode; next: string | null }) {
     try {
       const response = await apiFetch(text.endpoint, { method: 'POST', body: JSON.stringify(body) });
       if (!response.ok) {
-        setError(await readApiError(response));
+        setError((await apiErrorOf(response)).message);
         return;
       }
       announceAccountChange();

@@ -6,7 +6,8 @@
  * navigation between steps. Steps can be read ahead; each one is completed by its own check.
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { LabApiError, labApi, type LabProgressView, type StepCheckResult } from './lab-api';
+import { ApiError } from '@/lib/http/api-error';
+import { labApi, type LabProgressView, type StepCheckResult } from './lab-api';
 import styles from './LabWorkspace.module.css';
 
 export type StepView = { id: string; title: string; body: ReactNode; hints: string[] };
@@ -167,7 +168,7 @@ function Solution({
         onApplied();
       }
     } catch (error) {
-      setMessage(error instanceof LabApiError ? error.message : 'Could not load the solution.');
+      setMessage(error instanceof ApiError ? error.message : 'Could not load the solution.');
     } finally {
       setBusy(false);
     }
@@ -287,7 +288,7 @@ export function StepPanel({
       setFeedback((all) => ({
         ...all,
         [step.id]: {
-          problem: error instanceof LabApiError ? error.message : 'The check could not run; try again.',
+          problem: error instanceof ApiError ? error.message : 'The check could not run; try again.',
         },
       }));
     } finally {

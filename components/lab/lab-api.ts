@@ -1,25 +1,15 @@
 /**
- * The browser's side of the lab API (app/api/labs/…): small typed fetch helpers. Failures throw a
- * LabApiError carrying the server's code and its message, which is written for people.
+ * The browser's side of the lab API (app/api/labs/…): small typed fetch helpers. Failures throw
+ * the server's ApiError (status, code and a message written for people); status 0 when offline.
  */
-import { apiFetch } from '@/lib/http/api-client';
+import { apiErrorOf, apiFetch } from '@/lib/http/api-client';
+import { ApiError } from '@/lib/http/api-error';
 import type { LabProgressView } from '@/lib/labs/progress';
 import type { CheckResult, RunnerSession } from '@/lib/runner/client';
 
 export type { LabProgressView, StepProgress } from '@/lib/labs/progress';
 export type { RunnerSession } from '@/lib/runner/client';
 export type StepCheckResult = Omit<CheckResult, 'diagnostics'>;
-
-export class LabApiError extends Error {
-  override name = 'LabApiError';
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 async function call<T>(
   url: string,
@@ -32,22 +22,15 @@ async function call<T>(
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
   } catch {
-    throw new LabApiError(
+    throw new ApiError(
       0,
       'OFFLINE',
       'The platform cannot be reached. Check your network connection and try again.',
     );
   }
+  if (!response.ok) throw await apiErrorOf(response);
   if (response.status === 204) return undefined as T;
-  const payload = (await response.json().catch(() => ({}))) as { error?: string; message?: string };
-  if (!response.ok) {
-    throw new LabApiError(
-      response.status,
-      payload.error ?? 'ERROR',
-      payload.message ?? `The server answered ${response.status}.`,
-    );
-  }
-  return payload as T;
+  return (await response.json()) as T;
 }
 
 const base = (labId: string) => `/api/labs/${encodeURIComponent(labId)}`;

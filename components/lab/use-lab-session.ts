@@ -5,7 +5,8 @@
  * (start, stop, reset) and, once ready, a SessionAccess for the editor and the terminal.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { LabApiError, labApi, type LabProgressView, type RunnerSession } from './lab-api';
+import { ApiError } from '@/lib/http/api-error';
+import { labApi, type LabProgressView, type RunnerSession } from './lab-api';
 import type { SessionAccess } from './session-access';
 
 export type LabPhase =
@@ -52,7 +53,7 @@ function phaseOf(session: RunnerSession | null): LabPhase {
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof LabApiError ? error.message : 'Something went wrong; try again.';
+  return error instanceof ApiError ? error.message : 'Something went wrong; try again.';
 }
 
 export function useLabSession(labId: string) {
@@ -93,7 +94,7 @@ export function useLabSession(labId: string) {
           };
         });
       } catch (error) {
-        if (error instanceof LabApiError && error.status === 401) {
+        if (error instanceof ApiError && error.status === 401) {
           // Labs need an account; the page shows the instructions and a way to log in.
           setState((previous) => ({ ...previous, phase: 'signed-out', session: null, error: null }));
         } else if (first) {
@@ -153,7 +154,7 @@ export function useLabSession(labId: string) {
         return fresh.token;
       } catch (error) {
         if (
-          error instanceof LabApiError &&
+          error instanceof ApiError &&
           (error.code === 'SANDBOX_NOT_READY' || error.code === 'LAB_NOT_STARTED')
         ) {
           void load();
@@ -174,7 +175,7 @@ export function useLabSession(labId: string) {
       // A terminal token works once: never hand out the cached one.
       freshToken: async () => {
         const fresh = await labApi.token(labId).catch((error: unknown) => {
-          if (error instanceof LabApiError && error.code === 'SANDBOX_NOT_READY') void load();
+          if (error instanceof ApiError && error.code === 'SANDBOX_NOT_READY') void load();
           throw error;
         });
         return fresh.token;

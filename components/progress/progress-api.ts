@@ -1,26 +1,19 @@
 /**
  * The browser's side of the progress API (app/api/progress/…). Reading the summary tells a static
- * page whether someone is signed in: 401 means nobody is, and the page stays as it is.
+ * page whether someone is signed in: 401 means nobody is, and the page stays as it is. Other
+ * failures throw the server's ApiError.
  */
-import { apiFetch, readApiError } from '@/lib/http/api-client';
+import { apiErrorOf, apiFetch } from '@/lib/http/api-client';
 import type { QuizGrade } from '@/lib/progress/quiz-score';
 import type { ProgressSummary } from '@/lib/progress/summary';
 
 export type { ChapterSummary, LabSummary, ProgressSummary } from '@/lib/progress/summary';
 
-export class ProgressApiError extends Error {
-  override name = 'ProgressApiError';
-}
-
-async function failure(response: Response): Promise<ProgressApiError> {
-  return new ProgressApiError(await readApiError(response));
-}
-
 /** The signed-in learner's summary, or null when nobody is signed in. */
 export async function fetchProgressSummary(): Promise<ProgressSummary | null> {
   const response = await apiFetch('/api/progress/summary');
   if (response.status === 401) return null;
-  if (!response.ok) throw await failure(response);
+  if (!response.ok) throw await apiErrorOf(response);
   return (await response.json()) as ProgressSummary;
 }
 
@@ -35,7 +28,7 @@ export async function saveQuizAttempt(
     method: 'POST',
     body: JSON.stringify({ chapter, quizId, answers }),
   });
-  if (!response.ok) throw await failure(response);
+  if (!response.ok) throw await apiErrorOf(response);
   return (await response.json()) as SavedQuizAttempt;
 }
 
@@ -43,6 +36,6 @@ export async function saveChapterRead(chapter: string): Promise<{ lastReadAt: st
   const response = await apiFetch(`/api/progress/chapters/${encodeURIComponent(chapter)}`, {
     method: 'POST',
   });
-  if (!response.ok) throw await failure(response);
+  if (!response.ok) throw await apiErrorOf(response);
   return (await response.json()) as { lastReadAt: string };
 }

@@ -11,7 +11,7 @@ import { usePathname, useRouter } from 'next/navigation';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { PublicUser } from '@/lib/auth/public-user';
 import { hasRole } from '@/lib/auth/roles';
-import { apiFetch, readApiError } from '@/lib/http/api-client';
+import { apiErrorOf, apiFetch } from '@/lib/http/api-client';
 import styles from './AccountMenu.module.css';
 import { accountChangedEvent } from './account-changed';
 
@@ -78,7 +78,7 @@ export function AccountMenu() {
     setError(null);
     const response = await apiFetch('/api/auth/logout', { method: 'POST' }).catch(() => null);
     if (!response?.ok) {
-      setError(response ? await readApiError(response) : 'The platform cannot be reached.');
+      setError(response ? (await apiErrorOf(response)).message : 'The platform cannot be reached.');
       return;
     }
     setAccount({ status: 'signed-out' });

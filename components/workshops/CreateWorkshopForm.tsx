@@ -7,7 +7,7 @@
  */
 import { useRouter } from 'next/navigation';
 import { useId, useState, type FormEvent } from 'react';
-import { apiFetch, readApiError } from '@/lib/http/api-client';
+import { apiErrorOf, apiFetch } from '@/lib/http/api-client';
 import { titleMaxLength } from '@/lib/workshops/input';
 import { fromDateTimeLocal, toDateTimeLocal } from './format';
 import styles from './Workshops.module.css';
@@ -42,7 +42,7 @@ export function CreateWorkshopForm({ labs }: { labs: LabChoice[] }) {
         method: 'POST',
         body: JSON.stringify({ title: String(form.get('title') ?? ''), labs: chosen, startsAt, endsAt }),
       });
-      if (!response.ok) return setError(await readApiError(response));
+      if (!response.ok) return setError((await apiErrorOf(response)).message);
       const { workshop } = (await response.json()) as { workshop: { id: string } };
       router.push(`/instructor/workshops/${encodeURIComponent(workshop.id)}`);
     } catch {

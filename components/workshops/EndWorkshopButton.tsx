@@ -3,7 +3,7 @@
 /** "End workshop", behind a confirmation: no more joins, and the learners' sandboxes stop. */
 import { useRouter } from 'next/navigation';
 import { useRef, useState } from 'react';
-import { apiFetch, readApiError } from '@/lib/http/api-client';
+import { apiErrorOf, apiFetch } from '@/lib/http/api-client';
 import styles from './Workshops.module.css';
 
 type Props = { workshopId: string; title: string; isEnded: boolean };
@@ -21,7 +21,7 @@ export function EndWorkshopButton({ workshopId, title, isEnded }: Props) {
       const response = await apiFetch(`/api/workshops/${encodeURIComponent(workshopId)}/end`, {
         method: 'POST',
       });
-      if (!response.ok) return setMessage({ text: await readApiError(response), isError: true });
+      if (!response.ok) return setMessage({ text: (await apiErrorOf(response)).message, isError: true });
       const { stopped, notStopped } = (await response.json()) as { stopped: number; notStopped: number };
       const sandboxes = (n: number) => (n === 1 ? '1 sandbox' : `${n} sandboxes`);
       setMessage({

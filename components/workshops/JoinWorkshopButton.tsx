@@ -3,7 +3,7 @@
 /** Joins the workshop (POST /api/workshops/join), then opens its first lab. */
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { apiFetch, readApiError } from '@/lib/http/api-client';
+import { apiErrorOf, apiFetch } from '@/lib/http/api-client';
 import styles from './Workshops.module.css';
 
 export function JoinWorkshopButton({ code, title }: { code: string; title: string }) {
@@ -19,7 +19,7 @@ export function JoinWorkshopButton({ code, title }: { code: string; title: strin
         method: 'POST',
         body: JSON.stringify({ code }),
       });
-      if (!response.ok) return setError(await readApiError(response));
+      if (!response.ok) return setError((await apiErrorOf(response)).message);
       const { firstLab } = (await response.json()) as { firstLab: string | null };
       router.push(firstLab ? `/labs/${encodeURIComponent(firstLab)}` : '/labs');
     } catch {

@@ -15,7 +15,8 @@ import {
   type WorkspaceTree,
 } from '@/components/lab/files-client';
 import type { SessionAccess } from '@/components/lab/session-access';
-import { apiFetch, readApiError } from '@/lib/http/api-client';
+import { apiErrorOf, apiFetch } from '@/lib/http/api-client';
+import { ApiError } from '@/lib/http/api-error';
 import styles from './Workshops.module.css';
 
 const LabTerminal = dynamic(
@@ -32,17 +33,19 @@ type Grant = { sessionId: string; token: string; expiresAt: number; runnerBase: 
 
 const tokenMarginMs = 30_000;
 
-class ViewTokenError extends Error {}
-
 async function requestGrant(workshopId: string, learnerId: string, labId: string): Promise<Grant> {
   const url = `/api/workshops/${encodeURIComponent(workshopId)}/learners/${encodeURIComponent(learnerId)}/view-token`;
   let response: Response;
   try {
     response = await apiFetch(url, { method: 'POST', body: JSON.stringify({ labId }) });
   } catch {
-    throw new ViewTokenError('The platform cannot be reached. Check your network connection and try again.');
+    throw new ApiError(
+      0,
+      'OFFLINE',
+      'The platform cannot be reached. Check your network connection and try again.',
+    );
   }
-  if (!response.ok) throw new ViewTokenError(await readApiError(response));
+  if (!response.ok) throw await apiErrorOf(response);
   return (await response.json()) as Grant;
 }
 

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { apiFetch, readApiError } from './api-client';
+import { apiFetch, apiErrorOf } from './api-client';
+import { ApiError } from './api-error';
 
 function clearCookies() {
   for (const part of document.cookie.split(';')) {
@@ -49,13 +50,26 @@ describe('apiFetch', () => {
   });
 });
 
-describe('readApiError', () => {
-  it("gives the server's message, or a plain-words fallback", async () => {
-    expect(
-      await readApiError(Response.json({ error: 'X', message: 'Log in to do this.' }, { status: 401 })),
-    ).toBe('Log in to do this.');
-    expect(await readApiError(new Response('<html>', { status: 502 }))).toMatch(/on our side/);
-    expect(await readApiError(new Response('', { status: 429 }))).toMatch(/Too many attempts/);
-    expect(await readApiError(new Response('', { status: 404 }))).toBe('The server answered 404.');
+describe('apiErrorOf', () => {
+  it("reads the server's status, code and message back into an ApiError", async () => {
+    const error = await apiErrorOf(
+      Response.json({ error: 'NOT_SIGNED_IN', message: 'Log in to do this.' }, { status: 401 }),
+    );
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 401, code: 'NOT_SIGNED_IN', message: 'Log in to do this.' });
+  });
+
+  it('falls back to plain words when the answer has no message of its own', async () => {
+    expect(await apiErrorOf(new Response('<html>', { status: 502 }))).toMatchObject({
+      status: 502,
+      code: 'ERROR',
+      message: expect.stringMatching(/on our side/),
+    });
+    expect((await apiErrorOf(new Response('', { status: 429 }))).message).toMatch(/Too many attempts/);
+    expect((await apiErrorOf(new Response('', { status: 404 }))).message).toBe('The server answered 404.');
+    expect(await apiErrorOf(Response.json({ error: 'GONE', message: '' }, { status: 410 }))).toMatchObject({
+      code: 'GONE',
+      message: 'The server answered 410.',
+    });
   });
 });

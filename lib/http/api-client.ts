@@ -1,9 +1,12 @@
 /**
  * The browser's way to call our API: `apiFetch` is `fetch` plus the CSRF header (from the
  * `academy_csrf` cookie) and a JSON content type for string bodies. Every mutation from a page
- * goes through it; the server refuses one without the header (lib/http/api-route.ts).
+ * goes through it; the server refuses one without the header (lib/http/api-route.ts). A failed
+ * answer is read back with `apiErrorOf`, into the ApiError the server threw.
  */
+import { z } from 'zod';
 import { csrfCookieName, csrfHeaderName } from '@/lib/auth/cookie-names';
+import { ApiError } from './api-error';
 
 function readCookie(name: string): string | undefined {
   if (typeof document === 'undefined') return undefined;
@@ -39,11 +42,24 @@ export async function apiFetch(input: string | URL, init: RequestInit = {}): Pro
   return fetch(input, { credentials: 'same-origin', cache: 'no-store', ...init, headers });
 }
 
-/** The server's message from an error answer (`{error, message}`), or a plain-words fallback. */
-export async function readApiError(response: Response): Promise<string> {
-  const payload = (await response.json().catch(() => null)) as { message?: unknown } | null;
-  if (payload && typeof payload.message === 'string' && payload.message) return payload.message;
-  if (response.status === 429) return 'Too many attempts. Wait a moment and try again.';
-  if (response.status >= 500) return 'Something went wrong on our side. Try again in a moment.';
-  return `The server answered ${response.status}.`;
+const failureBody = z.object({
+  error: z.string().min(1).optional().catch(undefined),
+  message: z.string().min(1).optional().catch(undefined),
+});
+
+/** What to tell people when a failed answer carries no message of its own (a proxy's page, say). */
+function defaultMessage(status: number): string {
+  if (status === 429) return 'Too many attempts. Wait a moment and try again.';
+  if (status >= 500) return 'Something went wrong on our side. Try again in a moment.';
+  return `The server answered ${status}.`;
+}
+
+/**
+ * A failed answer of our API (`{error, message}`) as an ApiError: its status, the server's code
+ * (`ERROR` when it sent none) and the server's message, which is written for people.
+ */
+export async function apiErrorOf(response: Response): Promise<ApiError> {
+  const body = failureBody.safeParse(await response.json().catch(() => null));
+  const { error, message } = body.success ? body.data : {};
+  return new ApiError(response.status, error ?? 'ERROR', message ?? defaultMessage(response.status));
 }
