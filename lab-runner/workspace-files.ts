@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { describeInvalid } from './api/zod-issues';
 import { errorStatus, RunnerError, type ErrorCode } from './errors';
 import type { SessionManager } from './sessions/manager';
 
@@ -48,7 +49,7 @@ export const workspacePathSchema = z
 export function parseWorkspacePath(value: unknown): string {
   const parsed = workspacePathSchema.safeParse(value ?? '');
   if (!parsed.success) {
-    throw new RunnerError('INVALID_PATH', `Invalid path: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+    throw new RunnerError('INVALID_PATH', describeInvalid('path', parsed.error));
   }
   return parsed.data;
 }
