@@ -45,3 +45,15 @@ describe('parseRunnerConfig: the shared secret', () => {
     expect(parseRunnerConfig({ RUNNER_DATA_DIR: 'data' }, root).secret).toBe(first.secret);
   });
 });
+
+describe('parseRunnerConfig: bad values', () => {
+  it('names every variable that is wrong, at once', () => {
+    expect(() =>
+      parseRunnerConfig({
+        RUNNER_PORT: 'eighty',
+        POOL_SIZE: '-1',
+        RUNNER_SECRET: 'a-secret-of-enough-length',
+      }),
+    ).toThrowError(/^Invalid environment: RUNNER_PORT: .+; POOL_SIZE: .+$/);
+  });
+});

@@ -1,28 +1,61 @@
 /**
- * The lab runner's configuration, read once from the environment into a typed object.
- * Every variable is documented in README.md ("Configuration").
+ * The lab runner's configuration, read once from the environment into a typed object. Each
+ * variable's documentation sits beside its schema; README.md and docs/operating.md show it as tables
+ * (`npm run docs:config`).
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { documented, sharedEnvironment } from './api/environment';
 import { SecretFileError, secretFromFile, secretFromNamedFile } from './api/secrets';
+import { listIssues } from './api/zod-issues';
 
 const minutes = z.coerce.number().positive();
 const count = z.coerce.number().int().min(0);
 
-const environmentSchema = z.object({
-  RUNNER_PORT: z.coerce.number().int().min(1).max(65535).default(4000),
-  RUNNER_HOST: z.string().min(1).default('127.0.0.1'),
-  RUNNER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  RUNNER_SECRET_FILE: z.string().min(1).optional(),
-  RUNNER_DATA_DIR: z.string().min(1).default('data/runner'),
-  RUNNER_ALLOWED_ORIGINS: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
-  LABS_DIR: z.string().min(1).default('labs'),
-  SANDBOX_IMAGE: z.string().min(1).optional(),
-  IDLE_STOP_MINUTES: minutes.default(30),
-  SESSION_TTL_MINUTES: minutes.default(240),
-  POOL_SIZE: count.default(2),
-  MAX_SESSIONS: count.min(1).default(40),
-  MAX_SESSIONS_PER_USER: count.min(1).default(2),
+/** The variables only the runner reads; the ones it shares with the web app come from `sharedEnvironment`. */
+export const runnerEnvironment = z.object({
+  RUNNER_PORT: documented(z.coerce.number().int().min(1).max(65535).default(4000), {
+    description: "port of the lab runner's API",
+  }),
+  RUNNER_HOST: documented(z.string().min(1).default('127.0.0.1'), {
+    description: 'address the runner listens on',
+    details:
+      'Use `0.0.0.0` only when the web app is on another host or container, and then firewall the ' +
+      'port to the web app',
+  }),
+  ...sharedEnvironment,
+  RUNNER_ALLOWED_ORIGINS: documented(z.string().default('http://localhost:3000,http://127.0.0.1:3000'), {
+    description: 'origins allowed to open terminal WebSockets *directly* on the runner (comma-separated)',
+    details: "Browsers normally go through the web app's `/runner` proxy, which checks its own origin",
+  }),
+  LABS_DIR: documented(z.string().min(1).default('labs'), {
+    description: 'where the runner finds `<lab>/lab.yaml` and `<lab>/workspace/`',
+    details: 'Relative paths are resolved against the project folder',
+  }),
+  SANDBOX_IMAGE: documented(z.string().min(1).optional(), {
+    description: "run every sandbox from this image instead, whatever a lab's own `image` says",
+    details: "The runner then builds no image. Use one built with the image's Dockerfile, say",
+    unset: 'the image built from `lab-runner/image`',
+  }),
+  IDLE_STOP_MINUTES: documented(minutes.default(30), {
+    description:
+      'a sandbox with no terminal, file, exec or service activity is stopped after this long; its work is kept',
+  }),
+  SESSION_TTL_MINUTES: documented(minutes.default(240), {
+    description:
+      "a sandbox is destroyed, workspace included, this long after it was created (or after its lab's " +
+      '`timeLimitMinutes`, if shorter)',
+  }),
+  POOL_SIZE: documented(count.default(2), {
+    description: 'warm, ready sandboxes kept for instant starts; `0` disables the pool',
+  }),
+  MAX_SESSIONS: documented(count.min(1).default(40), {
+    description: 'running sandboxes on this host; above it, starts answer "at capacity"',
+    details: 'Stopped sandboxes and the warm pool do not count',
+  }),
+  MAX_SESSIONS_PER_USER: documented(count.min(1).default(2), {
+    description: 'running sandboxes per learner',
+  }),
 });
 
 export type RunnerConfig = {
@@ -59,11 +92,8 @@ export function parseRunnerConfig(
   env: Record<string, string | undefined>,
   root = process.cwd(),
 ): RunnerConfig {
-  const result = environmentSchema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new RunnerConfigError(`Invalid environment: ${problems.join('; ')}`);
-  }
+  const result = runnerEnvironment.safeParse(env);
+  if (!result.success) throw new RunnerConfigError(`Invalid environment: ${listIssues(result.error)}`);
   const e = result.data;
   if (e.RUNNER_SECRET && e.RUNNER_SECRET_FILE) {
     throw new RunnerConfigError('Invalid environment: set RUNNER_SECRET or RUNNER_SECRET_FILE, not both');

@@ -80,5 +80,8 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ DATABASE_URL: 'postgres://x' })).toThrowError(
       /DATABASE_URL: must be a SQLite file URL/,
     );
+    expect(() => parseConfig({ PORT: '0', TRUST_PROXY: 'maybe' })).toThrowError(
+      /^Invalid environment: PORT: .+; TRUST_PROXY: must be true or false$/,
+    );
   });
 });

@@ -1,35 +1,69 @@
 /**
- * The web app's configuration, read once from the environment into a typed object.
- * Every variable is documented in README.md ("Configuration").
+ * The web app's configuration, read once from the environment into a typed object. Each variable's
+ * documentation sits beside its schema; README.md and docs/operating.md show it as tables
+ * (`npm run docs:config`).
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { documented, sharedEnvironment } from '@/lab-runner/api/environment';
 import { secretFromFile, secretFromNamedFile } from '@/lab-runner/api/secrets';
+import { listIssues } from '@/lab-runner/api/zod-issues';
 
 /** Every command (npm scripts, Next.js, the tests) runs from the project root. */
 export const projectRoot = process.cwd();
 
 const port = z.coerce.number().int().min(1).max(65535);
 
-const environmentSchema = z.object({
-  PORT: port.default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^file:.+/, 'must be a SQLite file URL such as file:./data/academy.db')
-    .default('file:./data/academy.db'),
-  RUNNER_URL: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-    .default('http://127.0.0.1:4000'),
-  RUNNER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  RUNNER_SECRET_FILE: z.string().min(1).optional(),
-  RUNNER_DATA_DIR: z.string().min(1).default('data/runner'),
-  TRUST_PROXY: z
-    .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
-    .default('false')
-    .transform((value) => value === 'true' || value === '1'),
-  ADMIN_EMAIL: z.string().trim().optional(),
-  ADMIN_PASSWORD: z.string().optional(),
+/** The variables only the web app reads; the ones it shares with the runner come from `sharedEnvironment`. */
+export const webEnvironment = z.object({
+  PORT: documented(port.default(3000), { description: 'HTTP port of the web app' }),
+  HOST: documented(z.string().min(1).default('0.0.0.0'), {
+    description: 'address the web app listens on',
+    details: 'Use `127.0.0.1` behind a reverse proxy on the same host',
+  }),
+  DATABASE_URL: documented(
+    z
+      .string()
+      .regex(/^file:.+/, 'must be a SQLite file URL such as file:./data/academy.db')
+      .default('file:./data/academy.db'),
+    {
+      description: 'the SQLite file; relative paths are resolved against the project folder',
+      details: 'The file runs in WAL mode; keep it on a local disk (not NFS)',
+    },
+  ),
+  RUNNER_URL: documented(
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('http://127.0.0.1:4000'),
+    {
+      description: 'where the web app reaches the lab runner',
+      details:
+        "Browsers never reach the runner themselves: they go through the web app's `/runner/…` proxy, " +
+        'on the same origin and port',
+    },
+  ),
+  ...sharedEnvironment,
+  TRUST_PROXY: documented(
+    z
+      .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
+      .default('false')
+      .transform((value) => value === 'true' || value === '1'),
+    {
+      description:
+        '`true` when a reverse proxy in front of the app sets `X-Forwarded-For`: log-in and sign-up ' +
+        "limits then count the address the proxy saw (the last entry) instead of the proxy's own",
+      details: '`1` and `0` are accepted too',
+    },
+  ),
+  ADMIN_EMAIL: documented(z.string().trim().optional(), {
+    description:
+      'with `ADMIN_PASSWORD`: on start, when no admin exists yet, this account is made (or, if it ' +
+      'exists, made an admin)',
+    details:
+      'See [the first admin](#the-first-admin). Ignored while an admin exists; remove both once you ' +
+      'have logged in',
+  }),
+  ADMIN_PASSWORD: documented(z.string().optional(), {
+    description: "that account's password, under the same rules as sign-up; never printed",
+  }),
 });
 
 export type AppConfig = {
@@ -60,11 +94,8 @@ export class ConfigError extends Error {
 }
 
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
-  const result = environmentSchema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid environment: ${problems.join('; ')}`);
-  }
+  const result = webEnvironment.safeParse(env);
+  if (!result.success) throw new ConfigError(`Invalid environment: ${listIssues(result.error)}`);
   const {
     PORT,
     HOST,

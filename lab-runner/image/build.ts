@@ -22,6 +22,8 @@ import {
   systemPath,
   type Log,
 } from '@/lab-runner/drivers/docker-daemon';
+import { documented } from '@/lab-runner/api/environment';
+import { firstIssue, listIssues } from '@/lab-runner/api/zod-issues';
 import { labkitBundleHash, writeLabkitBundle } from '@/labkit/bundle';
 import { projectRoot } from '../project-root';
 
@@ -78,20 +80,21 @@ export class ImageBuildError extends Error {
   override name = 'ImageBuildError';
 }
 
-const environmentSchema = z.object({
-  DEBIAN_MIRROR: z.url().default('http://deb.debian.org/debian'),
-  /** `none` skips bookworm-security (for mirrors that do not carry it). */
-  DEBIAN_SECURITY_MIRROR: z
-    .union([z.url(), z.literal('none')])
-    .default('http://deb.debian.org/debian-security'),
+/** Read when an image is built: by `npm run image:build`, and by the runner when its image is missing. */
+export const imageBuildEnvironment = z.object({
+  DEBIAN_MIRROR: documented(z.url().default('http://deb.debian.org/debian'), {
+    description: 'mirror the sandbox image is built from',
+    details: 'Point it at an internal mirror on an air-gapped site',
+  }),
+  DEBIAN_SECURITY_MIRROR: documented(
+    z.union([z.url(), z.literal('none')]).default('http://deb.debian.org/debian-security'),
+    { description: 'its security updates; `none` for a mirror without them' },
+  ),
 });
 
 function buildEnvironment() {
-  const result = environmentSchema.safeParse(process.env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ImageBuildError(`Invalid environment: ${problems.join('; ')}`);
-  }
+  const result = imageBuildEnvironment.safeParse(process.env);
+  if (!result.success) throw new ImageBuildError(`Invalid environment: ${listIssues(result.error)}`);
   return result.data;
 }
 
@@ -106,7 +109,7 @@ export function parsePackageList(text: string): string[] {
     const parsed = packageName.safeParse(name);
     if (!parsed.success) {
       throw new ImageBuildError(
-        `packages.txt line ${index + 1}: "${name}" ${parsed.error.issues[0]?.message}`,
+        `packages.txt line ${index + 1}: "${name}" ${firstIssue(parsed.error).message}`,
       );
     }
     if (!packages.includes(name)) packages.push(name);
