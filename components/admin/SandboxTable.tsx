@@ -2,11 +2,12 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useConfirm } from '@/components/lab/editor/ConfirmDialog';
+import { relativeTime } from '@/components/ui/relative-time';
 import { sandboxTotals, type SandboxRow } from '@/lib/admin/sandbox-rows';
 import type { SandboxSnapshot } from '@/lib/admin/sandboxes';
 import { apiErrorOf, apiFetch } from '@/lib/http/api-client';
 import styles from './Admin.module.css';
-import { formatMb, formatPercent, formatRelative, formatUtc } from './format';
+import { formatMb, formatPercent, formatUtc } from './format';
 
 const refreshIntervalMs = 5_000;
 
@@ -22,7 +23,7 @@ function When({ iso, now }: { iso: string | null; now: string }) {
   if (!iso) return <span className={styles.muted}>—</span>;
   return (
     <time dateTime={iso} title={formatUtc(iso)}>
-      {formatRelative(iso, now)}
+      {relativeTime(Date.parse(iso), Date.parse(now))}
     </time>
   );
 }

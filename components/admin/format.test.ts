@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMb, formatPercent, formatRelative, formatUtc } from './format';
+import { formatMb, formatPercent, formatUtc } from './format';
 
 describe('formatMb', () => {
   it('writes megabytes below a gigabyte and gigabytes above', () => {
@@ -17,19 +17,6 @@ describe('formatPercent', () => {
     expect(formatPercent(0)).toBe('0 %');
     expect(formatPercent(2.34)).toBe('2.3 %');
     expect(formatPercent(57.6)).toBe('58 %');
-  });
-});
-
-describe('formatRelative', () => {
-  const now = '2026-12-01T10:00:00.000Z';
-  it('says how long ago or how soon', () => {
-    expect(formatRelative('2026-12-01T09:57:00.000Z', now)).toBe('3 min ago');
-    expect(formatRelative('2026-12-01T10:12:30.000Z', now)).toBe('in 12 min');
-    expect(formatRelative('2026-12-01T09:59:30.000Z', now)).toBe('30 s ago');
-    expect(formatRelative('2026-12-01T07:00:00.000Z', now)).toBe('3 h ago');
-    expect(formatRelative('2026-11-28T10:00:00.000Z', now)).toBe('3 d ago');
-    expect(formatRelative('2026-12-01T10:00:02.000Z', now)).toBe('just now');
-    expect(formatRelative(null, now)).toBe('never');
   });
 });
 

@@ -8,8 +8,9 @@
  */
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
+import { timeAgo } from '@/components/ui/relative-time';
 import type { DashboardLearner, DashboardView } from '@/lib/workshops/dashboard';
-import { cellLabel, sandboxLabel, timeAgo } from './format';
+import { cellLabel, sandboxLabel } from './format';
 import styles from './Workshops.module.css';
 
 export const dashboardPollMs = 2_500;
@@ -132,7 +133,7 @@ function LearnerRow({
             suppressHydrationWarning
             title={new Date(learner.lastActivityAt).toLocaleString()}
           >
-            {timeAgo(learner.lastActivityAt, now)}
+            {timeAgo(Date.parse(learner.lastActivityAt), now)}
           </time>
         ) : (
           'never'

@@ -1,18 +1,6 @@
-/** Plain-words formatting for the workshop pages (browser-safe, tested in format.test.ts). */
+/** Plain-words labels and date inputs for the workshop pages (browser-safe, tested in format.test.ts). */
 import type { CellStatus, SandboxState } from '@/lib/workshops/dashboard';
 import type { WorkshopStatus } from '@/lib/workshops/workshops';
-
-/** "just now", "3 min ago", "2 h ago", "4 days ago"; "never" without a date. */
-export function timeAgo(iso: string | null, now: number): string {
-  if (!iso) return 'never';
-  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (seconds < 45) return 'just now';
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.round(minutes / 60);
-  if (hours < 48) return `${hours} h ago`;
-  return `${Math.round(hours / 24)} days ago`;
-}
 
 export const cellLabel: Record<CellStatus, { icon: string; text: string }> = {
   passed: { icon: '✓', text: 'Passed' },

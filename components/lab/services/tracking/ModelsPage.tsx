@@ -5,9 +5,10 @@
  * each was made and the run it came from (a link opens that run in the Experiments tab).
  */
 import { useMemo, useState } from 'react';
+import { timeAgo } from '@/components/ui/relative-time';
 import type { ServicePageProps } from '../service-pages';
 import { AliasBadge, StageBadge } from './Badges';
-import { formatDateTime, formatRelativeTime } from './format';
+import { formatDateTime } from './format';
 import { EmptyState, NoSandbox, ServiceProblem, Snippet } from './Notices';
 import { TrackingClient, type RegisteredModel } from './tracking-client';
 import { useLiveQuery } from './use-live-query';
@@ -146,7 +147,7 @@ export function ModelsPage({ access, isActive, onNavigate }: ServicePageProps) {
                             dateTime={new Date(m.lastUpdatedTime).toISOString()}
                             title={formatDateTime(m.lastUpdatedTime)}
                           >
-                            {formatRelativeTime(m.lastUpdatedTime, now)}
+                            {timeAgo(m.lastUpdatedTime, now)}
                           </time>
                         )}
                       </td>
@@ -221,7 +222,7 @@ export function ModelsPage({ access, isActive, onNavigate }: ServicePageProps) {
                                 dateTime={new Date(version.creationTime).toISOString()}
                                 title={formatDateTime(version.creationTime)}
                               >
-                                {formatRelativeTime(version.creationTime, now)}
+                                {timeAgo(version.creationTime, now)}
                               </time>
                             )}
                           </td>

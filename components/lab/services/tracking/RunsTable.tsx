@@ -6,15 +6,9 @@
  * the server to sort); the table scrolls sideways in a narrow pane with the name kept in view.
  */
 import { memo, useEffect, useRef } from 'react';
+import { timeAgo } from '@/components/ui/relative-time';
 import { StatusBadge } from './Badges';
-import {
-  formatDateTime,
-  formatDuration,
-  formatMetric,
-  formatMetricExact,
-  formatRelativeTime,
-  runDurationMs,
-} from './format';
+import { formatDateTime, formatDuration, formatMetric, formatMetricExact, runDurationMs } from './format';
 import { ariaSort, type Column, type RunSort } from './runs-table';
 import type { Run } from './tracking-client';
 import styles from './Tracking.module.css';
@@ -141,7 +135,7 @@ const RunRow = memo(function RunRow({
                     dateTime={new Date(run.startTime).toISOString()}
                     title={formatDateTime(run.startTime)}
                   >
-                    {formatRelativeTime(run.startTime, now)}
+                    {timeAgo(run.startTime, now)}
                   </time>
                 )}
               </td>

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatBytes,
-  formatDuration,
-  formatMetric,
-  formatMetricExact,
-  formatRelativeTime,
-  runDurationMs,
-} from './format';
+import { formatBytes, formatDuration, formatMetric, formatMetricExact, runDurationMs } from './format';
 
 describe('formatMetric', () => {
   it('keeps integers, rounds the rest to four significant digits', () => {
@@ -48,16 +41,6 @@ describe('durations and times', () => {
     expect(runDurationMs({ startTime: 1000, endTime: null, status: 'RUNNING' }, 9000)).toBe(8000);
     expect(runDurationMs({ startTime: 1000, endTime: null, status: 'KILLED' }, 9000)).toBeNull();
     expect(runDurationMs({ startTime: null, endTime: null, status: 'RUNNING' }, 9000)).toBeNull();
-  });
-
-  it('says how long ago something happened', () => {
-    const now = Date.UTC(2025, 2, 10, 12);
-    expect(formatRelativeTime(now - 2_000, now)).toBe('just now');
-    expect(formatRelativeTime(now - 42_000, now)).toBe('42 s ago');
-    expect(formatRelativeTime(now - 5 * 60_000, now)).toBe('5 min ago');
-    expect(formatRelativeTime(now - 3 * 3_600_000, now)).toBe('3 h ago');
-    expect(formatRelativeTime(now - 2 * 86_400_000, now)).toBe('2 d ago');
-    expect(formatRelativeTime(now - 30 * 86_400_000, now)).toMatch(/^2025-02-0[89]$/);
   });
 
   it('writes sizes in binary units', () => {

@@ -1,6 +1,7 @@
 /**
  * How the tracking pages write numbers, times, durations and sizes: short in tables, exact in
- * titles. Pure functions (the current time is passed in), so the pages and tests agree.
+ * titles ("3 min ago" is components/ui/relative-time's). Pure functions (the current time is
+ * passed in), so the pages and tests agree.
  */
 
 /** A metric value: integers as they are, others to four significant digits; NaN and ±∞ by name. */
@@ -45,22 +46,8 @@ export function runDurationMs(
   return run.status === 'RUNNING' ? Math.max(0, now - run.startTime) : null;
 }
 
-/** "just now", "42 s ago", "5 min ago", "3 h ago", "2 d ago", then the date. */
-export function formatRelativeTime(ms: number, now: number): string {
-  const seconds = Math.round((now - ms) / 1000);
-  if (seconds < 5) return 'just now';
-  if (seconds < 60) return `${seconds} s ago`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return `${hours} h ago`;
-  const days = Math.floor(hours / 24);
-  if (days < 7) return `${days} d ago`;
-  return formatDate(ms);
-}
-
 /** "2025-03-04" in the reader's time zone. */
-export function formatDate(ms: number): string {
+function formatDate(ms: number): string {
   const date = new Date(ms);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
