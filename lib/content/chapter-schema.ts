@@ -1,9 +1,12 @@
+/**
+ * What a chapter file (`content/chapters/NN-slug.mdx`) must say about itself, checked strictly so a
+ * typo fails the build; a chapter's labs follow the lab format's own id rule.
+ */
 import { z } from 'zod';
+import { labIdSchema } from '@/lab-runner/api/lab-schema';
 
 export const difficulties = ['beginner', 'intermediate', 'advanced'] as const;
 export type Difficulty = (typeof difficulties)[number];
-
-const kebabId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a kebab-case id such as reproducible-training');
 
 /** The frontmatter every chapter must carry. Unknown fields are rejected so typos are caught. */
 export const chapterFrontmatterSchema = z.strictObject({
@@ -13,7 +16,8 @@ export const chapterFrontmatterSchema = z.strictObject({
   difficulty: z.enum(difficulties),
   minutes: z.number().int().min(1).max(240),
   objectives: z.array(z.string().trim().min(5)).min(1).max(10),
-  labs: z.array(kebabId).default([]),
+  /** The chapter's labs, by the ids of their folders under labs/. */
+  labs: z.array(labIdSchema).default([]),
   /**
    * The MLOps maturity level (Google's 0–2) this chapter builds towards: the course map groups
    * chapters by it. 0: a reproducible manual process; 1: automated training pipelines (CT);

@@ -3,13 +3,15 @@
  * so the create form shares the limits.
  */
 import { z } from 'zod';
+import { labIdSchema } from '@/lab-runner/api/lab-schema';
 
 export const titleMaxLength = 120;
 export const maxLabsPerWorkshop = 20;
 export const maxWorkshopDays = 31;
 const dayMs = 24 * 60 * 60 * 1000;
 
-const labIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'is not a lab id');
+/** The lab format's id rule, with this API's own words for a body that breaks it. */
+const labId = z.string().refine((id) => labIdSchema.safeParse(id).success, 'is not a lab id');
 
 export const createWorkshopSchema = z
   .strictObject({
@@ -20,7 +22,7 @@ export const createWorkshopSchema = z
       .max(titleMaxLength, `Use a title of at most ${titleMaxLength} characters.`)
       .refine((title) => !/[\u0000-\u001f\u007f]/.test(title), 'A title cannot contain control characters.'),
     labs: z
-      .array(labIdSchema)
+      .array(labId)
       .min(1, 'Choose at least one lab.')
       .max(maxLabsPerWorkshop, `Choose at most ${maxLabsPerWorkshop} labs.`)
       .refine((labs) => new Set(labs).size === labs.length, 'Choose each lab once.'),
@@ -43,4 +45,4 @@ export const joinWorkshopSchema = z.strictObject({
   code: z.string().max(64, 'That is not a workshop code.'),
 });
 
-export const viewTokenSchema = z.strictObject({ labId: labIdSchema });
+export const viewTokenSchema = z.strictObject({ labId });
