@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileChapter } from './compile';
+import { compileMdx } from './compile';
 import { ContentError } from '@/lab-runner/api/content-error';
 
 const file = 'content/chapters/01-test.mdx';
@@ -25,17 +25,17 @@ questions:
 
 async function compileError(body: string): Promise<ContentError> {
   try {
-    await compileChapter({ source: source(body), file, absolutePath });
+    await compileMdx({ source: source(body), file, absolutePath });
   } catch (error) {
     expect(error).toBeInstanceOf(ContentError);
     return error as ContentError;
   }
-  throw new Error('expected compileChapter to fail');
+  throw new Error('expected compileMdx to fail');
 }
 
-describe('compileChapter', () => {
+describe('compileMdx', () => {
   it('builds a table of contents from h2 and h3 headings with stable ids', async () => {
-    const { toc } = await compileChapter({
+    const { toc } = await compileMdx({
       source: source('## Why *it* matters\n\nText.\n\n### A detail\n\nMore.\n\n#### Too deep\n'),
       file,
       absolutePath,
@@ -47,7 +47,7 @@ describe('compileChapter', () => {
   });
 
   it('turns mermaid blocks into diagrams and quiz blocks into validated quizzes', async () => {
-    const compiled = await compileChapter({
+    const compiled = await compileMdx({
       source: source(`\`\`\`mermaid\nflowchart LR\n  A --> B\n\`\`\`\n\n${validQuiz}`),
       file,
       absolutePath,
@@ -61,7 +61,7 @@ describe('compileChapter', () => {
   });
 
   it('highlights code blocks at build time in a light and a dark theme', async () => {
-    const { code } = await compileChapter({
+    const { code } = await compileMdx({
       source: source('```python\nimport numpy as np\nprint(np.zeros(3))\n```'),
       file,
       absolutePath,
@@ -71,7 +71,7 @@ describe('compileChapter', () => {
   });
 
   it('renders GFM tables', async () => {
-    const { code } = await compileChapter({ source: source('| a | b |\n|---|---|\n| 1 | 2 |'), file, absolutePath });
+    const { code } = await compileMdx({ source: source('| a | b |\n|---|---|\n| 1 | 2 |'), file, absolutePath });
     expect(code).toMatch(/table/);
   });
 

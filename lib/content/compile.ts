@@ -1,7 +1,7 @@
 /**
- * Compiles a chapter's MDX with mdx-bundler (esbuild + MDX 3) at build time: GFM tables, fenced
- * Mermaid and quiz blocks turned into components, heading ids, a table of contents and code blocks
- * highlighted with Shiki in a light and a dark theme.
+ * Compiles the course's MDX, a chapter or a lab step, with mdx-bundler (esbuild + MDX 3) at build
+ * time: GFM tables, fenced Mermaid and quiz blocks turned into components, heading ids, a table of
+ * contents and code blocks highlighted with Shiki in a light and a dark theme.
  */
 import path from 'node:path';
 import rehypeShiki from '@shikijs/rehype';
@@ -16,7 +16,7 @@ import type { Quiz } from './quiz-schema';
 import { rehypeToc, type TocEntry } from './rehype-toc';
 import { remarkFencedComponents } from './remark-fenced-components';
 
-export type CompiledChapter = {
+export type CompiledMdx = {
   /** Function body produced by mdx-bundler; render with components/mdx/MdxContent. */
   code: string;
   toc: TocEntry[];
@@ -57,8 +57,9 @@ function errorLine(message: EsbuildMessage): number {
   return message.location?.line ?? 0;
 }
 
-export async function compileChapter(
-  chapter: Pick<Chapter, 'source' | 'file' | 'absolutePath'>,
+/** An MDX file (its whole text, frontmatter included, and where it is) compiled for MdxContent. */
+export async function compileMdx(
+  mdx: Pick<Chapter, 'source' | 'file' | 'absolutePath'>,
   settings: { glossary?: GlossaryTerm[] } = {},
 ) {
   const problems: ContentError[] = [];
@@ -69,8 +70,8 @@ export async function compileChapter(
   let code: string;
   try {
     ({ code } = await bundleMDX({
-      source: chapter.source,
-      cwd: path.dirname(chapter.absolutePath),
+      source: mdx.source,
+      cwd: path.dirname(mdx.absolutePath),
       esbuildOptions(options) {
         // Errors are reported once, as a ContentError, by the caller.
         options.logLevel = 'silent';
@@ -80,7 +81,7 @@ export async function compileChapter(
         options.remarkPlugins = [
           ...(options.remarkPlugins ?? []),
           remarkGfm,
-          [remarkFencedComponents, { file: chapter.file, problems, quizzes, diagrams }],
+          [remarkFencedComponents, { file: mdx.file, problems, quizzes, diagrams }],
           ...(settings.glossary ? [[remarkGlossaryLinks, { terms: settings.glossary }] as const] : []),
         ];
         options.rehypePlugins = [
@@ -105,10 +106,10 @@ export async function compileChapter(
     if (problems[0]) throw problems[0];
     const first = (error as EsbuildFailure).errors?.[0];
     if (first) {
-      throw new ContentError(chapter.file, undefined, `line ${errorLine(first)}: ${errorText(first)}`);
+      throw new ContentError(mdx.file, undefined, `line ${errorLine(first)}: ${errorText(first)}`);
     }
     throw error;
   }
   if (problems[0]) throw problems[0];
-  return { code, toc, quizzes, diagrams } satisfies CompiledChapter;
+  return { code, toc, quizzes, diagrams } satisfies CompiledMdx;
 }

@@ -1,6 +1,6 @@
 import 'server-only';
 import { loadChapter, loadChapters, type Chapter } from './chapters';
-import { compileChapter, type CompiledChapter } from './compile';
+import { compileMdx, type CompiledMdx } from './compile';
 import { loadGlossary, type GlossaryTerm } from './glossary';
 
 // Content is static in production: read and compile each file once per server process.
@@ -8,7 +8,7 @@ import { loadGlossary, type GlossaryTerm } from './glossary';
 const isCaching = process.env.NODE_ENV === 'production';
 let chaptersCache: Chapter[] | undefined;
 let glossaryCache: GlossaryTerm[] | undefined;
-const compiledCache = new Map<string, Promise<CompiledChapter>>();
+const compiledCache = new Map<string, Promise<CompiledMdx>>();
 
 export function getChapters(): Chapter[] {
   if (!isCaching) return loadChapters();
@@ -22,11 +22,11 @@ export function getGlossary(): GlossaryTerm[] {
   return glossaryCache;
 }
 
-export function getCompiledChapter(slug: string): Promise<CompiledChapter> {
-  if (!isCaching) return compileChapter(loadChapter(slug), { glossary: getGlossary() });
+export function getCompiledChapter(slug: string): Promise<CompiledMdx> {
+  if (!isCaching) return compileMdx(loadChapter(slug), { glossary: getGlossary() });
   let compiled = compiledCache.get(slug);
   if (!compiled) {
-    compiled = compileChapter(loadChapter(slug), { glossary: getGlossary() });
+    compiled = compileMdx(loadChapter(slug), { glossary: getGlossary() });
     compiledCache.set(slug, compiled);
   }
   return compiled;

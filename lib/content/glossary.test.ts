@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDirsForEachTest } from '@/tests/support/temp-dir';
-import { compileChapter } from './compile';
+import { compileMdx } from './compile';
 import { loadGlossary, type GlossaryTerm } from './glossary';
 
 const makeDir = tempDirsForEachTest();
@@ -13,7 +13,7 @@ const terms: GlossaryTerm[] = [
 ];
 
 async function linksIn(body: string): Promise<string[]> {
-  const { code } = await compileChapter(
+  const { code } = await compileMdx(
     { source: `---\ntitle: T\n---\n\n${body}\n`, file: 'x.mdx', absolutePath: path.join(process.cwd(), 'x.mdx') },
     { glossary: terms },
   );
@@ -26,7 +26,7 @@ describe('glossary links', () => {
       'ci=CI',
       'canary=canary release',
     ]);
-    const { code } = await compileChapter(
+    const { code } = await compileMdx(
       { source: '---\ntitle: T\n---\n\nCI here.\n', file: 'x.mdx', absolutePath: path.join(process.cwd(), 'x.mdx') },
       { glossary: terms },
     );

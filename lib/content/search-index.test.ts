@@ -1,7 +1,7 @@
 import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
 import { loadChapters } from './chapters';
-import { compileChapter } from './compile';
+import { compileMdx } from './compile';
 import { loadGlossary } from './glossary';
 import { buildSearchIndex, plainText, searchDocuments, searchOptions, splitSections } from './search-index';
 
@@ -22,7 +22,7 @@ describe('plainText', () => {
 describe('the course search index', () => {
   it('finds sections and glossary terms, and survives serialisation as the browser loads it', async () => {
     const chapters = await Promise.all(
-      loadChapters().map(async (chapter) => ({ chapter, toc: (await compileChapter(chapter)).toc })),
+      loadChapters().map(async (chapter) => ({ chapter, toc: (await compileMdx(chapter)).toc })),
     );
     const index = buildSearchIndex(searchDocuments(chapters, loadGlossary()));
     const restored = MiniSearch.loadJSON(JSON.stringify(index), searchOptions);

@@ -5,7 +5,7 @@
 import 'server-only';
 import fs from 'node:fs';
 import path from 'node:path';
-import { compileChapter } from '@/lib/content/compile';
+import { compileMdx } from '@/lib/content/compile';
 import { getGlossary } from '@/lib/content/course';
 import { projectRoot } from '@/lib/config';
 import {
@@ -55,7 +55,7 @@ async function compileSteps(lab: Lab): Promise<CompiledStep[]> {
     lab.steps.map(async (step) => {
       const absolutePath = path.join(lab.dir, step.body);
       const source = fs.readFileSync(/*turbopackIgnore: true*/ absolutePath, 'utf8');
-      const { code } = await compileChapter(
+      const { code } = await compileMdx(
         { source, file: path.relative(projectRoot, absolutePath), absolutePath },
         { glossary },
       );

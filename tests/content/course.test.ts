@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultChaptersDir, loadChapters, parseChapter } from '@/lib/content/chapters';
-import { compileChapter } from '@/lib/content/compile';
+import { compileMdx } from '@/lib/content/compile';
 
 // Each file on its own, so one broken chapter fails its own tests and not the others'.
 const chapterFiles = fs
@@ -39,7 +39,7 @@ describe('the course content', () => {
     const chapter = () => readChapter(name);
 
     it('compiles, with at least two diagrams, one quiz of 4–6 questions and a table of contents', async () => {
-      const compiled = await compileChapter(chapter());
+      const compiled = await compileMdx(chapter());
       expect(compiled.diagrams.length).toBeGreaterThanOrEqual(2);
       expect(compiled.quizzes).toHaveLength(1);
       expect(compiled.quizzes[0]!.questions.length).toBeGreaterThanOrEqual(4);

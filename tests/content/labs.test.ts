@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultChaptersDir, loadChapters } from '@/lib/content/chapters';
-import { compileChapter } from '@/lib/content/compile';
+import { compileMdx } from '@/lib/content/compile';
 import { listLabIds, loadLab, validateLabs } from '@/lab-runner/api/lab-loader';
 
 const root = process.cwd();
@@ -26,7 +26,7 @@ describe.each(listLabIds(labsDir))('lab %s', (labId) => {
     for (const step of lab.steps) {
       const absolutePath = path.join(lab.dir, step.body);
       const source = fs.readFileSync(absolutePath, 'utf8');
-      await expect(compileChapter({ source, absolutePath, file: step.body })).resolves.toHaveProperty('code');
+      await expect(compileMdx({ source, absolutePath, file: step.body })).resolves.toHaveProperty('code');
       expect(step.hints.length, `${step.id} hints`).toBeGreaterThan(0);
     }
   });

@@ -1,7 +1,7 @@
 /** Every internal link in the course goes to a page that exists, and every #anchor to an element on it. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadChapters } from '@/lib/content/chapters';
-import { compileChapter } from '@/lib/content/compile';
+import { compileMdx } from '@/lib/content/compile';
 import { loadGlossary } from '@/lib/content/glossary';
 
 const chapters = loadChapters();
@@ -9,7 +9,7 @@ const glossary = loadGlossary();
 const compiled = new Map<string, string>();
 
 beforeAll(async () => {
-  for (const chapter of chapters) compiled.set(chapter.slug, (await compileChapter(chapter, { glossary })).code);
+  for (const chapter of chapters) compiled.set(chapter.slug, (await compileMdx(chapter, { glossary })).code);
 }, 120_000);
 
 const idsOf = (code: string) => new Set([...code.matchAll(/\bid:"([^"]+)"/g)].map((m) => m[1]!));

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadChapters } from '@/lib/content/chapters';
-import { compileChapter } from '@/lib/content/compile';
+import { compileMdx } from '@/lib/content/compile';
 import type { Quiz } from '@/lib/content/quiz-schema';
 import type { ProgressSummary } from '@/lib/progress/summary';
 import { HttpClient, signUp } from './support';
@@ -18,7 +18,7 @@ const allWrong = () =>
 
 beforeAll(async () => {
   const first = loadChapters()[0]!;
-  const compiled = await compileChapter(first);
+  const compiled = await compileMdx(first);
   chapter = first.slug;
   quiz = compiled.quizzes[0]!;
   expect(quiz.questions.length).toBeGreaterThan(1);
