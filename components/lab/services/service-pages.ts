@@ -1,7 +1,7 @@
 /**
- * The pages each labkit service adds to the lab workspace (DESIGN.md §5: "Each service also has a
- * page in the lab workspace"), as tabs next to the editor. Plain data, shared by the workspace and
- * its tests; the pages' components are in ServicePage.tsx.
+ * The pages each labkit service adds to the lab workspace, as tabs next to the editor: a learner
+ * sees what their service holds (the tracking server's runs and models) without leaving the lab.
+ * Plain data, shared by the workspace and its tests; the pages' components are in ServicePage.tsx.
  */
 import type { SessionAccess } from '../session-access';
 import { isLabkitService, type LabkitServiceName } from '@/lab-runner/api/labkit-services';
