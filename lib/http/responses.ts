@@ -52,8 +52,9 @@ export async function readJson<T>(request: Request, schema: z.ZodType<T>): Promi
 }
 
 /**
- * Turns a thrown error into a response: an ApiError as it is, the runner's own code and message
- * (its failures become a 502: the fault is not the caller's), or a logged 500.
+ * Turns a thrown error into a response: an ApiError as it is; a runner error with the runner's
+ * code and message (a fault inside the runner is a 502 here, as this server is its gateway; an
+ * unreachable runner stays a 503); anything else a logged 500 that tells nothing of the error.
  */
 export function errorResponse(error: unknown, context: string): Response {
   if (error instanceof ApiError) return jsonError(error.status, error.code, error.message);
