@@ -5,11 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { maxEditableFileBytes } from './api/requests';
 import { describeInvalid } from './api/zod-issues';
 import { errorStatus, RunnerError, type ErrorCode } from './errors';
 import type { SessionManager } from './sessions/manager';
 
-export const maxEditableFileBytes = 1024 * 1024;
 export const maxTreeEntries = 2000;
 const fileopsTimeoutMs = 10_000;
 const fileopsScript = fs.readFileSync(

@@ -9,11 +9,10 @@
  * what it answers cannot run script there (see `inertResponseHeaders`).
  */
 import http from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { sessionIdOf, type RunnerAppOptions } from './app';
-import { requireSessionAccess } from './auth';
-import { RunnerError } from '../errors';
+import { RunnerError } from '../../errors';
+import type { SessionManager } from '../../sessions/manager';
 
 const portSchema = z.coerce.number().int().min(1024).max(65535);
 const proxyTimeoutMs = 60_000;
@@ -42,15 +41,14 @@ const inertResponseHeaders = {
   'referrer-policy': 'no-referrer',
 };
 
-export function registerServiceProxy(app: FastifyInstance, options: RunnerAppOptions): void {
-  const { sessions, secret } = options;
-  // Bodies pass through untouched, whatever their type.
+/** In the session scope with `write` access: a read-only token never reaches a service. */
+export const serviceRoutes: FastifyPluginAsync<{ sessions: SessionManager }> = async (app, { sessions }) => {
+  // Bodies pass through untouched, whatever their type; this plugin's scope only.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
 
   app.all('/v1/sessions/:id/services/:port/*', async (request, reply) => {
-    const id = sessionIdOf(request);
-    requireSessionAccess(request, secret, sessions, id);
+    const id = request.sessionAccess.session.id;
     const parsedPort = portSchema.safeParse((request.params as { port?: string }).port);
     if (!parsedPort.success) {
       throw new RunnerError('BAD_REQUEST', 'Services listen on ports 1024–65535 inside the sandbox.');
@@ -108,4 +106,4 @@ export function registerServiceProxy(app: FastifyInstance, options: RunnerAppOpt
     );
     request.raw.pipe(upstream);
   });
-}
+};

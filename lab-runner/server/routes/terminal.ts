@@ -17,13 +17,13 @@
  * paused (the process inside then blocks on its TTY), and resumed below a low-water mark, so a
  * `yes` flood neither freezes the browser nor grows the runner's memory.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
-import type { TtySession } from '../drivers/driver';
-import { sessionIdOf, type RunnerAppOptions } from './app';
-import { requireSessionAccess } from './auth';
-import { RunnerError } from '../errors';
+import type { TtySession } from '../../drivers/driver';
+import { RunnerError } from '../../errors';
+import type { SessionManager } from '../../sessions/manager';
+import type { NonceRegistry } from '../nonces';
 
 /**
  * The learner's shell: tmux, attached to (or creating) the session "main". The TTY is sized before
@@ -92,45 +92,45 @@ function send(socket: WebSocket, viewers: number): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type: 'viewers', count: viewers }));
 }
 
-export function registerTerminal(app: FastifyInstance, options: RunnerAppOptions): void {
-  const { sessions, secret, allowedOrigins, nonces } = options;
+/**
+ * In the session scope with `read` access: the caller (origin, token, session and user) is checked
+ * before the upgrade, so a refused caller gets a plain HTTP 4xx.
+ */
+export const terminalRoutes: FastifyPluginAsync<{ sessions: SessionManager; nonces: NonceRegistry }> = async (
+  app,
+  { sessions, nonces },
+) => {
   const announcer = new ViewerAnnouncer();
-  /** Set before the upgrade: whether the caller's token is a read-only one. */
-  const isReadOnly = new WeakMap<FastifyRequest, boolean>();
 
   app.get(
     '/v1/sessions/:id/terminal',
     {
       websocket: true,
-      // Runs before the upgrade: a refused caller gets a plain HTTP 4xx.
+      config: { access: 'read', allowedOriginsOnly: true },
+      // Also before the upgrade: a terminal token opens one connection, and only to a ready sandbox.
       preValidation: async (request) => {
-        const origin = request.headers.origin;
-        if (origin && !allowedOrigins.includes(origin)) {
-          throw new RunnerError('FORBIDDEN', `WebSocket connections from ${origin} are not allowed.`);
-        }
-        const id = sessionIdOf(request);
-        const { caller } = requireSessionAccess(request, secret, sessions, id, 'read');
+        const { caller, session } = request.sessionAccess;
         if (caller.kind === 'browser' && !nonces.claim(caller.token.nonce, caller.token.expiresAt)) {
           throw new RunnerError('UNAUTHORIZED', 'This terminal token was already used; reload the page.');
         }
-        sessions.requireReady(id);
-        isReadOnly.set(request, caller.kind === 'browser' && caller.token.readOnly);
+        sessions.requireReady(session.id);
       },
     },
     (socket, request) => {
-      void bridge(socket, sessionIdOf(request), options, announcer, isReadOnly.get(request) ?? false);
+      const { caller, session } = request.sessionAccess;
+      const isReadOnly = caller.kind === 'browser' && caller.token.readOnly;
+      void bridge(socket, session.id, sessions, announcer, isReadOnly);
     },
   );
-}
+};
 
 async function bridge(
   socket: WebSocket,
   sessionId: string,
-  options: RunnerAppOptions,
+  sessions: SessionManager,
   announcer: ViewerAnnouncer,
   isReadOnly: boolean,
 ): Promise<void> {
-  const { sessions } = options;
   const pendingInput: Buffer[] = [];
   let tty: TtySession | undefined;
   let isClosed = false;
