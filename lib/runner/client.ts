@@ -4,6 +4,12 @@
  * or RUNNER_UNAVAILABLE when the runner cannot be reached.
  */
 import type { GradeResult } from '@/lab-runner/api/grading';
+import type {
+  CheckBody,
+  CreateSessionBody,
+  ListSessionsQuery,
+  WriteFileBody,
+} from '@/lab-runner/api/requests';
 import type { CapacityView, SandboxStats, SessionView } from '@/lab-runner/api/sessions';
 import { mintBrowserToken } from '@/lab-runner/api/tokens';
 
@@ -73,7 +79,7 @@ export class RunnerClient {
 
   /** The learner's sandbox for the lab: made (or resumed) and ready when this returns. */
   startSession(userId: string, labId: string): Promise<RunnerSession> {
-    return this.request('POST', '/v1/sessions', { userId, labId });
+    return this.request('POST', '/v1/sessions', { userId, labId } satisfies CreateSessionBody);
   }
 
   /** The learner's live (not destroyed) session for a lab, if any. */
@@ -86,7 +92,7 @@ export class RunnerClient {
   }
 
   /** Every live (not destroyed) session, optionally one user's or in one state. */
-  async listSessions(filter: { userId?: string; state?: RunnerSessionState } = {}): Promise<RunnerSession[]> {
+  async listSessions(filter: ListSessionsQuery = {}): Promise<RunnerSession[]> {
     const query = new URLSearchParams();
     if (filter.userId) query.set('userId', filter.userId);
     if (filter.state) query.set('state', filter.state);
@@ -123,14 +129,14 @@ export class RunnerClient {
   }
 
   check(sessionId: string, stepId: string): Promise<GradeResult> {
-    return this.request('POST', `/v1/sessions/${sessionId}/checks`, { stepId });
+    return this.request('POST', `/v1/sessions/${sessionId}/checks`, { stepId } satisfies CheckBody);
   }
 
   /** Writes a text file into the learner's workspace (a revealed solution applied, for instance). */
   writeFile(sessionId: string, filePath: string, content: string): Promise<unknown> {
     return this.request('PUT', `/v1/sessions/${sessionId}/files?path=${encodeURIComponent(filePath)}`, {
       content,
-    });
+    } satisfies WriteFileBody);
   }
 
   /** A short-lived token for the browser: this session's terminal, files and services only. */
