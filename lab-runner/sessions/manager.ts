@@ -1,66 +1,33 @@
 /**
- * Owns learner sessions: what state each is in and when it changes. Every container operation goes
- * through the driver. A warm pool of ready, unassigned sandboxes makes "Start lab" instant.
+ * Owns learner sessions: what state each is in and when it changes, within the capacity limits.
+ * Every container operation goes through the driver. Its parts: the warm pool (pool.ts), the labkit
+ * services (services.ts), the reaper of idle and expired sessions (reaper.ts) and the per-session
+ * locks (locks.ts).
  */
 import pLimit from 'p-limit';
-import { newSessionId, type SessionCapacity, type SessionStartKind, type SessionView } from '../api/sessions';
+import { labkitEnvironment } from '../api/labkit-services';
+import { newSessionId, type SessionCapacity } from '../api/sessions';
 import {
-  defaultSandboxResources,
   DriverError,
   type ExecRequest,
   type ExecResult,
   type SandboxDriver,
   type SandboxInfo,
-  type SandboxResources,
+  type SandboxLabels,
   type SandboxStats,
   type TtySession,
 } from '../drivers/driver';
-import {
-  isLabkitService,
-  labkitEnvironment,
-  labkitServiceNames,
-  labkitServices,
-} from '../api/labkit-services';
-import type { LabCatalog, LabSandbox } from '../labs';
 import { RunnerError } from '../errors';
+import type { LabCatalog, LabSandbox } from '../labs';
 import type { RunnerMetrics } from '../server/metrics';
+import { SessionLocks } from './locks';
+import { WarmPool, type PoolEntry } from './pool';
+import { Reaper } from './reaper';
+import { startServices } from './services';
+import { isActive, viewOf, type Session } from './session';
 import { nextState, type SessionState } from './state';
 
-export type Session = {
-  id: string;
-  userId: string;
-  labId: string;
-  /** The labkit services the lab runs in the sandbox (`services:` in lab.yaml). */
-  services: string[];
-  state: SessionState;
-  createdAt: number;
-  readyAt?: number;
-  lastActivityAt: number;
-  expiresAt: number;
-  startKind?: SessionStartKind;
-  /** Why the session failed, in plain words. */
-  error?: string;
-  /** Read-only terminals open on it now (an instructor watching); kept in memory only. */
-  viewers?: number;
-};
-
-export function viewOf(session: Session, idleStopMs: number): SessionView {
-  const iso = (ms?: number) => (ms === undefined ? null : new Date(ms).toISOString());
-  return {
-    id: session.id,
-    userId: session.userId,
-    labId: session.labId,
-    state: session.state,
-    createdAt: iso(session.createdAt),
-    readyAt: iso(session.readyAt),
-    lastActivityAt: iso(session.lastActivityAt),
-    idleStopAt: session.state === 'ready' ? iso(session.lastActivityAt + idleStopMs) : null,
-    expiresAt: iso(session.expiresAt),
-    startKind: session.startKind ?? null,
-    error: session.error ?? null,
-    viewers: session.viewers ?? 0,
-  };
-}
+export { viewOf, type Session } from './session';
 
 export type SessionManagerOptions = {
   driver: SandboxDriver;
@@ -79,45 +46,44 @@ export type SessionManagerOptions = {
   log?: (message: string) => void;
 };
 
-type PoolEntry = { id: string; image: string; resources: SandboxResources };
-
-const reaperIntervalMs = 15_000;
-/** `labkit services up` starts each service and waits for its health check (15 s at most each). */
-const servicesUpTimeoutMs = 40_000;
 /**
  * Container creations in flight at once. Docker serialises much of a creation internally; dozens
  * in parallel (a workshop starting) thrash it, so a few at a time finish sooner overall.
  */
 export const defaultConcurrentCreates = 4;
-const isActive = (session: Session) => session.state === 'creating' || session.state === 'ready';
-
-/**
- * A shell script (run as `sh -c <script> labkit-services`) that succeeds at once when every service
- * answers its health check, and otherwise runs `labkit services up` for them.
- */
-export function servicesUpScript(services: readonly string[]): string {
-  const names = services.filter(isLabkitService);
-  if (!names.length) return 'true';
-  const probes = names.map((name) => {
-    const service = labkitServices[name];
-    return `curl -sf -m 1 -o /dev/null http://127.0.0.1:${service.port}${service.healthPath}`;
-  });
-  return `${probes.join(' && ')} || exec labkit services up ${names.join(' ')}`;
-}
 
 export class SessionManager {
   private readonly sessions = new Map<string, Session>();
-  private readonly pool: PoolEntry[] = [];
-  private poolFilling = 0;
-  private readonly locks = new Map<string, Promise<unknown>>();
-  private reaperTimer?: NodeJS.Timeout;
-  private isClosed = false;
+  private readonly locks = new SessionLocks();
+  /** Stopped sessions being started again: they count against the limits before they are ready. */
+  private readonly starting = new Set<string>();
+  private readonly driver: SandboxDriver;
+  private readonly pool: WarmPool;
+  private readonly reaper: Reaper;
   private readonly log: (message: string) => void;
   private readonly createSlots: ReturnType<typeof pLimit>;
 
   constructor(private readonly options: SessionManagerOptions) {
+    this.driver = options.driver;
     this.log = options.log ?? (() => undefined);
     this.createSlots = pLimit(options.concurrentCreates ?? defaultConcurrentCreates);
+    this.pool = new WarmPool({
+      driver: options.driver,
+      image: options.defaultImage,
+      size: options.poolSize,
+      maxSessions: options.maxSessions,
+      activeSessions: () => this.active().length,
+      onChange: () => this.updateGauges(),
+      log: this.log,
+    });
+    this.reaper = new Reaper({
+      idleStopMs: options.idleStopMs,
+      sessions: () => this.list(),
+      isBusy: (id) => this.locks.isHeld(id),
+      stop: (id) => this.stop(id),
+      destroy: (id) => this.destroy(id),
+      log: this.log,
+    });
   }
 
   // ── startup and shutdown ──────────────────────────────────────────────────────────────────
@@ -126,54 +92,48 @@ export class SessionManager {
   async start(): Promise<void> {
     const now = Date.now();
     const adopted = new Set<string>();
-    for (const info of await this.options.driver.list()) {
-      const { labels } = info;
-      if (labels.expiresAt <= now) continue;
-      if (labels.isPool) {
-        if (info.isRunning && this.pool.length < this.options.poolSize) {
-          this.pool.push({
-            id: labels.sessionId,
-            image: this.options.defaultImage,
-            resources: defaultSandboxResources,
-          });
-          adopted.add(labels.sessionId);
-        }
-        continue;
-      }
-      this.sessions.set(labels.sessionId, {
-        id: labels.sessionId,
-        userId: labels.userId,
-        labId: labels.labId,
-        services: this.servicesOf(labels.labId),
-        state: info.isRunning ? 'ready' : 'stopped',
-        createdAt: info.createdAt,
-        readyAt: info.isRunning ? now : undefined,
-        lastActivityAt: now,
-        expiresAt: labels.expiresAt,
-        startKind: 'adopted',
-      });
-      adopted.add(labels.sessionId);
+    for (const info of await this.driver.list()) {
+      if (info.labels.expiresAt <= now) continue;
+      if (info.labels.isPool && !this.pool.adopt(info)) continue;
+      if (!info.labels.isPool) this.adoptSession(info, now);
+      adopted.add(info.labels.sessionId);
     }
-    const reaped = await this.options.driver.reapOrphans((info) => adopted.has(info.labels.sessionId));
+    const reaped = await this.driver.reapOrphans((info) => adopted.has(info.labels.sessionId));
     this.log(`adopted ${adopted.size} sandbox(es), reaped ${reaped.length}`);
     this.updateGauges();
-    this.reaperTimer = setInterval(() => void this.reap(), reaperIntervalMs);
-    this.reaperTimer.unref();
-    this.fillPool();
+    this.reaper.start();
+    this.pool.fill();
   }
 
-  /** Stops background work. Sandboxes keep running so a restarted runner re-adopts them. */
+  /** A learner's sandbox found after a restart is their session again, running or stopped. */
+  private adoptSession(info: SandboxInfo, now: number): void {
+    const { labels } = info;
+    this.sessions.set(labels.sessionId, {
+      id: labels.sessionId,
+      userId: labels.userId,
+      labId: labels.labId,
+      services: this.servicesOf(labels.labId),
+      state: info.isRunning ? 'ready' : 'stopped',
+      createdAt: info.createdAt,
+      readyAt: info.isRunning ? now : undefined,
+      lastActivityAt: now,
+      expiresAt: labels.expiresAt,
+      startKind: 'adopted',
+    });
+  }
+
+  /**
+   * Stops background work, waiting for the operations in flight (and the pool sandbox being made,
+   * which is then removed). Sandboxes keep running so a restarted runner re-adopts them.
+   */
   async close(): Promise<void> {
-    this.isClosed = true;
-    clearInterval(this.reaperTimer);
-    await Promise.allSettled([...this.locks.values()]);
+    this.reaper.stop();
+    await Promise.all([this.pool.close(), this.locks.settled()]);
   }
 
   /** Removes the warm pool's sandboxes (they hold resources but no learner work). */
   async drainPool(): Promise<void> {
-    const entries = this.pool.splice(0);
-    await Promise.allSettled(entries.map((entry) => this.options.driver.remove(entry.id)));
-    this.updateGauges();
+    await this.pool.drain();
   }
 
   // ── queries ───────────────────────────────────────────────────────────────────────────────
@@ -196,19 +156,19 @@ export class SessionManager {
   }
 
   poolSize(): number {
-    return this.pool.length;
+    return this.pool.count;
   }
 
   /** What the limits are and how much of them is in use (creating and ready sandboxes count). */
   capacity(): SessionCapacity {
-    const live = this.list();
+    const active = this.active();
     return {
       maxSessions: this.options.maxSessions,
       maxSessionsPerUser: this.options.maxSessionsPerUser,
       poolSize: this.options.poolSize,
-      poolReady: this.pool.length,
-      active: live.filter(isActive).length,
-      stopped: live.filter((s) => s.state === 'stopped').length,
+      poolReady: this.pool.count,
+      active: active.length,
+      stopped: this.list({ state: 'stopped' }).filter((s) => !active.includes(s)).length,
       idleStopMs: this.options.idleStopMs,
     };
   }
@@ -239,22 +199,19 @@ export class SessionManager {
   // ── lifecycle ─────────────────────────────────────────────────────────────────────────────
 
   /**
-   * The learner's sandbox for a lab: the existing one (resumed if it was stopped), or a new one,
-   * taken from the warm pool when one fits. Resolves once the shell works and the lab's services
-   * answer.
+   * The learner's sandbox for a lab: the existing one (resumed if it was stopped, awaited if it is
+   * being created), or a new one, taken from the warm pool when one fits. Resolves once the shell
+   * works and the lab's services answer.
    */
   async create(userId: string, labId: string): Promise<{ session: Session; isNew: boolean }> {
     const lab = this.options.labs.get(labId);
     const existing = this.list({ userId }).find((s) => s.labId === labId && s.state !== 'error');
-    if (existing) {
-      if (existing.state === 'stopped') await this.resume(existing.id);
-      return { session: existing, isNew: false };
-    }
+    if (existing) return { session: await this.readyExisting(existing), isNew: false };
     this.checkCapacity(userId);
 
     const now = Date.now();
     const ttlMs = Math.min(this.options.sessionTtlMs, (lab.timeLimitMinutes ?? Infinity) * 60_000);
-    const poolEntry = this.takeFromPool(this.imageFor(lab), lab.resources);
+    const poolEntry = this.pool.take(this.imageFor(lab), lab.resources);
     const session: Session = {
       // A warm sandbox's id becomes the session's id: its container and workspace carry it.
       id: poolEntry?.id ?? newSessionId(),
@@ -270,74 +227,77 @@ export class SessionManager {
     this.updateGauges();
     const started = performance.now();
     try {
-      await this.withLock(session.id, async () => {
-        await this.provision(session, lab, poolEntry);
-        await this.startServices(session);
-      });
-      session.state = nextState(session.state, 'ready');
-      session.readyAt = Date.now();
-      this.options.metrics.startSeconds.observe(
-        { kind: session.startKind! },
-        (performance.now() - started) / 1000,
-      );
-      return { session, isNew: true };
-    } catch (error) {
-      session.state = 'error';
-      session.error = `The sandbox could not be started: ${(error as Error).message}`;
-      this.log(`session ${session.id} failed to start: ${(error as Error).message}`);
-      void this.options.driver.remove(session.id).catch(() => undefined);
-      throw new RunnerError('SANDBOX_FAILED', session.error);
+      await this.locks.run(session.id, () => this.provision(session, lab, poolEntry));
     } finally {
       this.updateGauges();
-      this.fillPool();
+      this.pool.fill();
     }
+    this.options.metrics.startSeconds.observe(
+      { kind: session.startKind! },
+      (performance.now() - started) / 1000,
+    );
+    return { session, isNew: true };
+  }
+
+  /** A second "start" of the same lab gets the first one's outcome, not a half-made sandbox. */
+  private async readyExisting(session: Session): Promise<Session> {
+    if (session.state === 'creating') await this.locks.settled(session.id);
+    if (session.state === 'error') {
+      throw new RunnerError('SANDBOX_FAILED', session.error ?? 'The sandbox could not be started.');
+    }
+    if (session.state === 'stopped') return this.resume(session.id);
+    return this.get(session.id);
   }
 
   private imageFor(lab: LabSandbox): string {
     return this.options.imageOverride ?? lab.image ?? this.options.defaultImage;
   }
 
-  private takeFromPool(image: string, resources: SandboxResources): PoolEntry | undefined {
-    const index = this.pool.findIndex(
-      (entry) => entry.image === image && entry.resources.diskMb === resources.diskMb,
-    );
-    return index === -1 ? undefined : this.pool.splice(index, 1)[0];
-  }
-
+  /**
+   * Makes a new session's sandbox (a warm one handed out, or a new container) and starts the lab's
+   * services. A failure leaves the session `error`, its sandbox removed.
+   */
   private async provision(session: Session, lab: LabSandbox, poolEntry?: PoolEntry): Promise<void> {
-    const labels = {
+    const labels: SandboxLabels = {
       sessionId: session.id,
       userId: session.userId,
       labId: session.labId,
       expiresAt: session.expiresAt,
       isPool: false,
     };
-    if (poolEntry) {
-      await this.options.driver.assign(session.id, labels, lab.resources, lab.starterFiles);
-      // The pool started every labkit service ahead; a lab without them should not keep them
-      // running. Done in the background: the sandbox is usable meanwhile, and 30 learners starting
-      // at once do not queue 30 more execs before their shells.
-      if (!lab.services.length) {
-        void this.stopPoolServices(session.id).catch((error: unknown) =>
-          this.log(`session ${session.id}: could not stop the pool's services: ${(error as Error).message}`),
-        );
+    try {
+      if (poolEntry) {
+        await this.pool.handOut(poolEntry, labels, lab);
+        session.startKind = 'warm';
+      } else {
+        const spec = {
+          labels,
+          image: this.imageFor(lab),
+          resources: lab.resources,
+          starterFiles: lab.starterFiles,
+        };
+        await this.createSlots(() => this.driver.create(spec));
+        session.startKind = 'cold';
       }
-      session.startKind = 'warm';
-      return;
+      await startServices(this.driver, session.id, session.services);
+    } catch (error) {
+      session.state = 'error';
+      session.error = `The sandbox could not be started: ${(error as Error).message}`;
+      this.log(`session ${session.id} failed to start: ${(error as Error).message}`);
+      await this.driver.remove(session.id).catch(() => undefined);
+      throw new RunnerError('SANDBOX_FAILED', session.error);
     }
-    await this.createSlots(() =>
-      this.options.driver.create({
-        labels,
-        image: this.imageFor(lab),
-        resources: lab.resources,
-        starterFiles: lab.starterFiles,
-      }),
-    );
-    session.startKind = 'cold';
+    session.state = nextState(session.state, 'ready');
+    session.readyAt = Date.now();
+  }
+
+  /** Sessions holding, or about to hold, a running sandbox: what the limits count. */
+  private active(): Session[] {
+    return this.list().filter((s) => isActive(s) || this.starting.has(s.id));
   }
 
   private checkCapacity(userId: string): void {
-    const active = this.list().filter(isActive);
+    const active = this.active();
     const mine = active.filter((s) => s.userId === userId);
     if (mine.length >= this.options.maxSessionsPerUser) {
       throw new RunnerError(
@@ -353,59 +313,85 @@ export class SessionManager {
     }
   }
 
+  /** Runs `operation` under the session's lock, on the session as it is then (destroyed: not found). */
+  private withSession<T>(id: string, operation: (session: Session) => Promise<T>): Promise<T> {
+    this.get(id);
+    return this.locks.run(id, () => operation(this.get(id)));
+  }
+
   async stop(id: string): Promise<Session> {
-    const session = this.get(id);
-    return this.withLock(id, async () => {
+    const stopped = await this.withSession(id, async (session) => {
       if (session.state === 'stopped') return session;
       nextState(session.state, 'stopped');
-      await this.options.driver.stop(id);
+      try {
+        await this.driver.stop(id);
+      } catch (error) {
+        throw this.fromDriver(error, session);
+      }
       session.state = 'stopped';
       session.readyAt = undefined;
       this.updateGauges();
       return session;
     });
+    this.pool.fill();
+    return stopped;
   }
 
   async resume(id: string): Promise<Session> {
-    const session = this.get(id);
-    return this.withLock(id, async () => {
+    return this.withSession(id, async (session) => {
       if (session.state === 'ready') return session;
       nextState(session.state, 'ready');
-      this.checkCapacity(session.userId);
-      await this.options.driver.start(id);
-      await this.startServices(session);
-      session.state = 'ready';
-      session.readyAt = Date.now();
-      session.lastActivityAt = Date.now();
-      this.updateGauges();
+      await this.bringUp(session, () => this.driver.start(id));
       return session;
     });
   }
 
   /** Restores the lab's starter files; everything the learner changed is lost. */
   async reset(id: string): Promise<Session> {
-    const session = this.get(id);
-    const lab = this.options.labs.get(session.labId);
-    return this.withLock(id, async () => {
-      if (session.state !== 'ready' && session.state !== 'stopped') nextState(session.state, 'ready');
-      await this.options.driver.resetWorkspace(id, lab.starterFiles);
-      await this.startServices(session);
-      session.state = 'ready';
-      session.readyAt = Date.now();
-      session.lastActivityAt = Date.now();
-      this.updateGauges();
+    const lab = this.options.labs.get(this.get(id).labId);
+    return this.withSession(id, async (session) => {
+      if (session.state !== 'ready') nextState(session.state, 'ready');
+      await this.bringUp(session, () => this.driver.resetWorkspace(id, lab.starterFiles));
       return session;
     });
   }
 
+  /**
+   * Starts a session's sandbox (a resume, or a reset, which restarts it) and its services, within
+   * the limits when it was stopped. On failure the sandbox is left stopped, as the session's state
+   * then says (the learner can resume it), or the session is `error` when its sandbox is gone.
+   */
+  private async bringUp(session: Session, start: () => Promise<void>): Promise<void> {
+    if (session.state !== 'ready') this.checkCapacity(session.userId);
+    this.starting.add(session.id);
+    try {
+      await start();
+      await startServices(this.driver, session.id, session.services);
+      session.state = 'ready';
+      session.readyAt = Date.now();
+      session.lastActivityAt = Date.now();
+    } catch (error) {
+      const failure = this.fromDriver(error, session);
+      if (session.state !== 'error') {
+        await this.driver.stop(session.id).catch(() => undefined);
+        session.state = 'stopped';
+        session.readyAt = undefined;
+      }
+      throw failure;
+    } finally {
+      this.starting.delete(session.id);
+      this.updateGauges();
+    }
+  }
+
   async destroy(id: string): Promise<void> {
-    const session = this.get(id);
-    await this.withLock(id, async () => {
-      await this.options.driver.remove(id);
+    await this.withSession(id, async (session) => {
+      await this.driver.remove(id);
       session.state = 'destroyed';
       this.sessions.delete(id);
       this.updateGauges();
     });
+    this.pool.fill();
   }
 
   /**
@@ -414,91 +400,24 @@ export class SessionManager {
    */
   async exec(id: string, request: ExecRequest): Promise<ExecResult> {
     this.touch(id);
-    const env = { ...labkitEnvironment(this.get(id).services), ...request.env };
-    return this.inReadySandbox(id, () => this.options.driver.exec(id, { ...request, env }));
+    return this.inReadySandbox(id, (session) =>
+      this.driver.exec(id, { ...request, env: { ...labkitEnvironment(session.services), ...request.env } }),
+    );
   }
 
   /** Opens an interactive TTY process in a ready sandbox (the terminal), with the services' environment. */
   attachTerminal(id: string, cmd: string[], size: { cols: number; rows: number }): Promise<TtySession> {
-    const env = labkitEnvironment(this.get(id).services);
-    return this.inReadySandbox(id, () => this.options.driver.attachTty(id, cmd, size, env));
+    return this.inReadySandbox(id, (session) =>
+      this.driver.attachTty(id, cmd, size, labkitEnvironment(session.services)),
+    );
   }
 
   /**
    * Makes sure the lab's labkit services answer, starting any that do not (a learner may have
-   * stopped one). Cheap when they run: one `labkit services up` that finds them healthy.
+   * stopped one). Cheap when they run: one `curl` per service finds them healthy.
    */
   async ensureServices(id: string): Promise<void> {
-    const session = this.requireReady(id);
-    try {
-      await this.startServices(session);
-    } catch (error) {
-      throw this.fromDriver(error, session);
-    }
-  }
-
-  /**
-   * `labkit services up <services…>` as the learner; throws when one does not come up. When they
-   * all answer already (a warm-pool sandbox starts them ahead; a check finds them running), a
-   * `curl` per health check settles it without starting Node.
-   */
-  private async startServices(session: Session): Promise<void> {
-    if (!session.services.length) return;
-    const result = await this.options.driver.exec(session.id, {
-      cmd: ['sh', '-c', servicesUpScript(session.services), 'labkit-services'],
-      user: 'learner',
-      timeoutMs: servicesUpTimeoutMs,
-      workingDir: '/home/learner',
-      env: { HOME: '/home/learner' },
-      outputLimitBytes: 16 * 1024,
-    });
-    if (result.exitCode !== 0) {
-      const why = result.timedOut
-        ? `no answer within ${servicesUpTimeoutMs / 1000} s`
-        : (result.stderr || result.stdout).trim().split('\n').slice(-6).join('\n');
-      throw new RunnerError(
-        'SANDBOX_FAILED',
-        `The lab's services (${session.services.join(', ')}) did not start: ${why}`,
-      );
-    }
-  }
-
-  /**
-   * Starts every labkit service in a warm-pool sandbox, so a lab that uses them is ready at once
-   * (about 0.7 s saved; each idle service costs some 35 MB). A failure only costs that saving.
-   */
-  private async startPoolServices(id: string): Promise<void> {
-    const result = await this.options.driver
-      .exec(id, {
-        cmd: ['sh', '-c', servicesUpScript(labkitServiceNames), 'labkit-services'],
-        user: 'learner',
-        timeoutMs: servicesUpTimeoutMs,
-        workingDir: '/home/learner',
-        env: { HOME: '/home/learner' },
-        outputLimitBytes: 16 * 1024,
-      })
-      .catch((error: unknown) => ({ exitCode: -1, stderr: (error as Error).message, stdout: '' }));
-    if (result.exitCode !== 0)
-      this.log(`warm pool: labkit services did not start in ${id}: ${result.stderr.trim()}`);
-  }
-
-  /**
-   * Stops the services the pool started and removes their (empty) data, for a lab without services.
-   * (The pattern's brackets keep pkill from matching this very shell's command line.)
-   */
-  private async stopPoolServices(id: string): Promise<void> {
-    await this.options.driver.exec(id, {
-      cmd: [
-        'sh',
-        '-c',
-        'pkill -u learner -f "[/]opt/labkit/lib/labkit[.]mjs serve" ; rm -rf "$HOME/.labkit"; true',
-      ],
-      user: 'learner',
-      timeoutMs: 10_000,
-      workingDir: '/home/learner',
-      env: { HOME: '/home/learner' },
-      outputLimitBytes: 4 * 1024,
-    });
+    await this.inReadySandbox(id, (session) => startServices(this.driver, id, session.services));
   }
 
   /** The services of a lab, or none when the lab is gone (a re-adopted sandbox of a removed lab). */
@@ -512,19 +431,19 @@ export class SessionManager {
 
   /** The host unix socket reaching `port` inside a ready sandbox. */
   serviceSocket(id: string, port: number): Promise<string> {
-    return this.inReadySandbox(id, () => this.options.driver.serviceSocket(id, port));
+    return this.inReadySandbox(id, () => this.driver.serviceSocket(id, port));
   }
 
   /** Resource use of a running sandbox (admin views, capacity planning). */
   stats(id: string): Promise<SandboxStats> {
-    return this.inReadySandbox(id, () => this.options.driver.stats(id));
+    return this.inReadySandbox(id, () => this.driver.stats(id));
   }
 
   /** A driver call on a ready sandbox, with the driver's errors turned into the runner's. */
-  private async inReadySandbox<T>(id: string, call: () => Promise<T>): Promise<T> {
+  private async inReadySandbox<T>(id: string, call: (session: Session) => Promise<T>): Promise<T> {
     const session = this.requireReady(id);
     try {
-      return await call();
+      return await call(session);
     } catch (error) {
       throw this.fromDriver(error, session);
     }
@@ -557,75 +476,14 @@ export class SessionManager {
 
   // ── background work ──────────────────────────────────────────────────────────────────────
 
-  /** Stops idle sessions (work is kept) and destroys expired ones. */
+  /** Stops idle sessions (work is kept) and destroys expired ones; busy sessions wait a round. */
   async reap(now = Date.now()): Promise<void> {
-    for (const session of this.list()) {
-      if (this.locks.has(session.id)) continue;
-      try {
-        if (session.expiresAt <= now) {
-          this.log(`session ${session.id} reached its time limit; destroying`);
-          await this.destroy(session.id);
-        } else if (session.state === 'ready' && now - session.lastActivityAt >= this.options.idleStopMs) {
-          this.log(`session ${session.id} idle; stopping (work kept)`);
-          await this.stop(session.id);
-        }
-      } catch (error) {
-        this.log(`reaper: session ${session.id}: ${(error as Error).message}`);
-      }
-    }
-  }
-
-  /** Keeps `poolSize` warm sandboxes, making them one at a time so learners' starts come first. */
-  private fillPool(): void {
-    if (this.isClosed || this.poolFilling > 0) return;
-    const missing = this.options.poolSize - this.pool.length;
-    if (missing <= 0) return;
-    if (
-      this.list().filter(isActive).length + this.pool.length >=
-      this.options.maxSessions + this.options.poolSize
-    ) {
-      return;
-    }
-    this.poolFilling++;
-    const id = newSessionId();
-    const image = this.options.defaultImage;
-    this.options.driver
-      .create({
-        labels: {
-          sessionId: id,
-          userId: '',
-          labId: '',
-          expiresAt: Date.now() + 7 * 24 * 3_600_000,
-          isPool: true,
-        },
-        image,
-        resources: defaultSandboxResources,
-      })
-      .then(async () => {
-        if (!this.isClosed) await this.startPoolServices(id);
-        if (this.isClosed) {
-          await this.options.driver.remove(id);
-          return;
-        }
-        this.pool.push({ id, image, resources: defaultSandboxResources });
-      })
-      .catch((error: unknown) =>
-        this.log(`warm pool: could not create a sandbox: ${(error as Error).message}`),
-      )
-      .finally(() => {
-        this.poolFilling--;
-        this.updateGauges();
-        this.fillPool();
-      });
+    await this.reaper.reap(now);
   }
 
   /** Resolves once the pool is full (for tests and benchmarks). */
   async waitForPool(timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.pool.length < this.options.poolSize) {
-      if (Date.now() > deadline) throw new Error(`warm pool not full after ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await this.pool.waitUntilFull(timeoutMs);
   }
 
   private updateGauges(): void {
@@ -636,32 +494,19 @@ export class SessionManager {
       if (session.state in counts) counts[session.state]!++;
     }
     for (const [state, value] of Object.entries(counts)) this.options.metrics.sessions.set({ state }, value);
-    this.options.metrics.poolSize.set(this.pool.length);
-  }
-
-  /** Serialises operations on one session (stop, resume, reset, destroy never interleave). */
-  private withLock<T>(id: string, operation: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(id) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(operation);
-    this.locks.set(id, next);
-    void next
-      .catch(() => undefined)
-      .finally(() => {
-        if (this.locks.get(id) === next) this.locks.delete(id);
-      });
-    return next;
+    this.options.metrics.poolSize.set(this.pool.count);
   }
 
   /** Removes every sandbox this runner owns, sessions and pool alike (tests, decommissioning). */
   async reapAll(): Promise<string[]> {
     this.sessions.clear();
-    this.pool.splice(0);
+    this.pool.forget();
     this.updateGauges();
-    return this.options.driver.reapOrphans(() => false);
+    return this.driver.reapOrphans(() => false);
   }
 
   /** Sandbox info for admin views. */
   async sandboxes(): Promise<SandboxInfo[]> {
-    return this.options.driver.list();
+    return this.driver.list();
   }
 }

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { servicesUpScript } from './manager';
+import { servicesUpScript } from './services';
 
 describe('servicesUpScript', () => {
   it('probes each service’s health with curl before falling back to labkit services up', () => {
