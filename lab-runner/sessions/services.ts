@@ -8,7 +8,7 @@ import type { ExecRequest, SandboxDriver } from '../drivers/driver';
 import { RunnerError } from '../errors';
 
 /** `labkit services up` starts each service and waits for its health check (15 s at most each). */
-export const servicesUpTimeoutMs = 40_000;
+const servicesUpTimeoutMs = 40_000;
 const servicesStopTimeoutMs = 10_000;
 /** Lines of the failing command's output quoted to the learner. */
 const failureLinesShown = 6;
