@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { tempDirsForEachTest } from '@/tests/support/temp-dir';
 import { ContentError } from './content-error';
-import { listLabIds, loadLab, validateLabs } from './lab-loader';
+import { listLabIds, loadLab, maxRunScriptBytes, validateLabs } from './lab-loader';
 
 const newDir = tempDirsForEachTest('academy-labs-');
 
@@ -29,9 +29,13 @@ const validLab = () => ({
 });
 
 /** A project with content/chapters/01-intro.mdx and labs/demo-lab/ built from `lab` and `files`. */
-function project(lab: unknown, options: { omit?: string[]; yamlText?: string } = {}) {
+function project(
+  lab: unknown,
+  options: { omit?: string[]; yamlText?: string; extra?: Record<string, string> } = {},
+) {
   const root = newDir();
   const files: Record<string, string> = {
+    ...options.extra,
     'content/chapters/01-intro.mdx': '---\ntitle: x\n---\n',
     'labs/demo-lab/steps/01.mdx': 'Do the thing.\n',
     'labs/demo-lab/checks/first.py': 'print("{}")\n',
@@ -67,11 +71,14 @@ function expectProblem(load: () => unknown, message: string | RegExp) {
 }
 
 type Lab = ReturnType<typeof validLab>;
-const withStep = (change: Partial<Lab['steps'][number]>): Lab => {
+const withStep = (change: Partial<Omit<Lab['steps'][number], 'runs'>> & { runs?: unknown[] }): Lab => {
   const lab = validLab();
-  lab.steps[0] = { ...lab.steps[0]!, ...change };
+  lab.steps[0] = { ...lab.steps[0]!, ...change } as Lab['steps'][number];
   return lab;
 };
+const withScript = (name: string, content = 'print("ACADEMY_READY=1")\n') => ({
+  [`labs/demo-lab/${name}`]: content,
+});
 
 describe('loadLab', () => {
   it('loads a valid lab with defaults filled in', () => {
@@ -158,6 +165,74 @@ describe('loadLab', () => {
     const twice = validLab();
     twice.steps.push({ ...twice.steps[0]! });
     expectProblem(project(twice).load, /field "steps\.1\.id": "first-step" is used by two steps/);
+  });
+});
+
+describe('loadLab: runs', () => {
+  it('accepts command and script entries in any order, a script running as the learner by default', () => {
+    const runs = [
+      { script: 'checks/plant_probe.py' },
+      'python3 train.py',
+      { script: 'checks/remove_probe.sh', as: 'learner' },
+    ];
+    const { load } = project(withStep({ runs }), {
+      extra: {
+        ...withScript('checks/plant_probe.py'),
+        ...withScript('checks/remove_probe.sh', 'echo done\n'),
+      },
+    });
+    expect(load().steps[0]!.runs).toEqual([
+      { script: 'checks/plant_probe.py', as: 'learner' },
+      'python3 train.py',
+      { script: 'checks/remove_probe.sh', as: 'learner' },
+    ]);
+  });
+
+  it('names the entry for each kind of schema problem in a script entry', () => {
+    const cases: [unknown, RegExp][] = [
+      [{ script: 'plant_probe.py' }, /field "steps\.0\.runs\.1\.script": must be a path under checks\//],
+      [{ script: 'workspace/train.py' }, /field "steps\.0\.runs\.1\.script": must be a path under checks\//],
+      [{ script: 'checks/../workspace/x.py' }, /field "steps\.0\.runs\.1\.script": must not contain "\.\."/],
+      [{ script: 'checks/plant_probe.rb' }, /field "steps\.0\.runs\.1\.script": must end with \.py or \.sh/],
+      [{ script: 'checks/plant_probe.py', as: 'grader' }, /field "steps\.0\.runs\.1\.as": .*"learner"/],
+      [
+        { script: 'checks/plant_probe.py', user: 'root' },
+        /field "steps\.0\.runs\.1": Unrecognized key.*user/,
+      ],
+      [{ command: 'python3 train.py' }, /field "steps\.0\.runs\.1/],
+      ['  ', /field "steps\.0\.runs\.1": Too small/],
+      [42, /field "steps\.0\.runs\.1": must be a command or \{ script: checks\/<file>\.py\|\.sh \}/],
+    ];
+    for (const [entry, message] of cases) {
+      const lab = withStep({ runs: ['python3 train.py', entry] });
+      expectProblem(project(lab, { extra: withScript('checks/plant_probe.py') }).load, message);
+    }
+  });
+
+  it('requires a script to be a regular file of the lab, small enough to pass as an argument', () => {
+    const lab = withStep({ runs: ['python3 train.py', { script: 'checks/plant_probe.py' }] });
+    expectProblem(
+      project(lab).load,
+      /^labs\/demo-lab\/lab\.yaml: field "steps\.0\.runs\.1\.script": checks\/plant_probe\.py does not exist/,
+    );
+
+    const linked = project(lab, { extra: withScript('checks/real_probe.py') });
+    fs.symlinkSync(
+      path.join(linked.root, 'labs/demo-lab/checks/real_probe.py'),
+      path.join(linked.root, 'labs/demo-lab/checks/plant_probe.py'),
+    );
+    expectProblem(linked.load, /field "steps\.0\.runs\.1\.script": checks\/plant_probe\.py does not exist/);
+
+    const folder = project(lab, { extra: withScript('checks/plant_probe.py/inner.py') });
+    expectProblem(folder.load, /field "steps\.0\.runs\.1\.script": checks\/plant_probe\.py does not exist/);
+
+    const big = project(lab, {
+      extra: withScript('checks/plant_probe.py', '#'.repeat(maxRunScriptBytes + 1)),
+    });
+    expectProblem(
+      big.load,
+      /field "steps\.0\.runs\.1\.script": checks\/plant_probe\.py is larger than 64 KiB/,
+    );
   });
 });
 

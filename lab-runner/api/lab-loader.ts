@@ -1,7 +1,7 @@
 /**
  * Reads and validates labs from `labs/<id>/`: the lab.yaml against the schema, then everything it
- * points at (step texts, checks, solutions, starter files, chapter). Every problem is a
- * ContentError naming the file and field, so `npm test` and `next build` fail with a message an
+ * points at (step texts, checks, run scripts, solutions, starter files, chapter). Every problem is
+ * a ContentError naming the file and field, so `npm test` and `next build` fail with a message an
  * author can act on. Plain Node: the web app, the lab runner and the scripts all use it.
  */
 import fs from 'node:fs';
@@ -73,6 +73,12 @@ function isFile(file: string): boolean {
 /** Names the grader puts beside a check; a lab's own file of that name would be replaced. */
 export const reservedCheckFiles = ['academy_check.py', 'academy_tracking.py', 'runs.json'];
 
+/**
+ * A run's script reaches its interpreter as one argument (`python3 -c <script>`), and Linux limits
+ * one argument to 128 KiB; half of that leaves room and is far more than a run's program needs.
+ */
+export const maxRunScriptBytes = 64 * 1024;
+
 /** Loads one lab; throws a ContentError on the first problem found. */
 export function loadLab(labId: string, options: LoadOptions): Lab {
   const root = options.root ?? process.cwd();
@@ -136,6 +142,17 @@ export function loadLab(labId: string, options: LoadOptions): Lab {
     stepIds.add(step.id);
     if (!isFile(path.join(dir, step.body))) throw problem(field('body'), `${step.body} does not exist`);
     if (!isFile(path.join(dir, step.check))) throw problem(field('check'), `${step.check} does not exist`);
+    step.runs.forEach((run, runIndex) => {
+      if (typeof run === 'string') return;
+      const script = path.join(dir, run.script);
+      if (!isFile(script)) throw problem(field(`runs.${runIndex}.script`), `${run.script} does not exist`);
+      if (fs.statSync(/*turbopackIgnore: true*/ script).size > maxRunScriptBytes) {
+        throw problem(
+          field(`runs.${runIndex}.script`),
+          `${run.script} is larger than ${maxRunScriptBytes / 1024} KiB (it is passed to its interpreter as an argument)`,
+        );
+      }
+    });
     if (readFolder(path.join(dir, step.solution)).length === 0) {
       throw problem(field('solution'), `${step.solution}/ does not exist or holds no files`);
     }

@@ -36,6 +36,37 @@ function labPath(folder: string, extensions?: string[]) {
     });
 }
 
+/** A command run in a step's `runs`: one `bash -c` line, as the learner. */
+const runCommandSchema = z.string().trim().min(1).max(2000);
+
+/**
+ * A program in the lab's checks/ folder (hidden from learners), run in a step's `runs` by python3
+ * (.py) or bash (.sh). `as` is the user it runs as: only `learner` for now, like every command.
+ */
+const runScriptSchema = z.strictObject(
+  {
+    script: labPath('checks', ['.py', '.sh']),
+    as: z.enum(['learner']).default('learner'),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'invalid_type' ? 'must be a command or { script: checks/<file>.py|.sh }' : undefined,
+  },
+);
+
+/**
+ * One entry of a step's `runs`: a command string or a `{ script }` object. Chosen by the entry's
+ * type rather than with z.union, whose only message for a broken entry is "Invalid input"; this
+ * way the author reads the problem of the form they wrote (`steps.0.runs.1.as: ...`).
+ */
+const runSchema = z.unknown().transform((value, context) => {
+  const parsed =
+    typeof value === 'string' ? runCommandSchema.safeParse(value) : runScriptSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) context.addIssue({ ...issue });
+  return z.NEVER;
+});
+
 export const stepSchema = z.strictObject({
   id: z.string().max(64).regex(kebabCase, 'must be a kebab-case step id'),
   title: z.string().trim().min(1).max(120),
@@ -44,10 +75,11 @@ export const stepSchema = z.strictObject({
   /** Run by the grader inside the sandbox: `.py` with python3, `.sh` with bash. */
   check: labPath('checks', ['.py', '.sh']),
   /**
-   * Commands run as the learner before the check, each with `bash -c` in a fresh copy of the
-   * workspace (`/tmp/academy-runs/<n>`); the check reads their results from `runs.json`.
+   * Run as the learner before the check, each in a fresh copy of the workspace
+   * (`/tmp/academy-runs/<n>`): a command with `bash -c`, or a script of checks/ with its
+   * interpreter. The check reads their results from `runs.json`.
    */
-  runs: z.array(z.string().trim().min(1).max(2000)).max(5).default([]),
+  runs: z.array(runSchema).max(5).default([]),
   /** Limit for each run and for the check itself. */
   timeoutSeconds: z.number().int().min(1).max(600).default(60),
   hints: z.array(z.string().trim().min(1).max(1000)).max(5).default([]),
@@ -94,3 +126,4 @@ export const labSchema = z.strictObject({
 
 export type LabDefinition = z.infer<typeof labSchema>;
 export type LabStepDefinition = z.infer<typeof stepSchema>;
+export type LabRunDefinition = z.infer<typeof runSchema>;

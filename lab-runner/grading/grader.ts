@@ -1,7 +1,11 @@
 /**
  * Grades one step of a learner's lab in their sandbox:
  *   1. the step's `runs`, as the learner, each in a fresh copy of the workspace
- *      (sandbox-scripts/learner_runs.py);
+ *      (sandbox-scripts/learner_runs.py). Its request, on stdin, is JSON
+ *      {"runs": [{"command", "argv"}, ...], "timeoutSeconds", "outputBytes"}: `argv` is what runs
+ *      (`bash -c <command>`, or a script's interpreter with `-c <its content>`, so the script is
+ *      never a file in the learner's folder), `command` what runs.json shows
+ *      (`python3 checks/x.py` for a script). Its reply, on stdout, is runs.json (`Run` below);
  *   2. the check, as the grader, with the lab's checks/ folder, academy_check.py and runs.json in a
  *      private folder that is removed afterwards (sandbox-scripts/run_with_files.py);
  *   3. its stdout, read as a result (check-result.ts).
@@ -10,6 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Lab } from '../api/lab-loader';
+import type { LabRunDefinition } from '../api/lab-schema';
 import type { LabCatalog } from '../labs';
 import { runWithFilesScript } from '../server/exec-files';
 import { RunnerError } from '../errors';
@@ -48,8 +53,9 @@ export type { GradeResult };
 
 type Deps = { sessions: SessionManager; labs: LabCatalog };
 
-function interpreterFor(checkPath: string): string {
-  return checkPath.endsWith('.sh') ? 'bash' : 'python3';
+/** How a check or a run's script is started: the schema allows only `.py` and `.sh`. */
+function interpreterFor(file: string): string {
+  return file.endsWith('.sh') ? 'bash' : 'python3';
 }
 
 export function findStep(lab: Lab, stepId: string) {
@@ -58,14 +64,32 @@ export function findStep(lab: Lab, stepId: string) {
   return step;
 }
 
-async function learnerRuns(deps: Deps, sessionId: string, commands: string[], timeoutSeconds: number) {
+/** One entry of learner_runs.py's request: what runs.json shows, and what actually runs. */
+export type LearnerRun = { command: string; argv: string[] };
+
+/**
+ * A step's run as learner_runs.py runs it. A script is read from the lab folder at check time,
+ * like the checks, and handed over as an argument rather than as a file: nothing lands in the run
+ * folder or needs cleaning up, and `python3 -c` keeps the run folder first on sys.path, as
+ * `python3 -` and `python3 -c` in a command do.
+ */
+export function learnerRun(lab: Lab, run: LabRunDefinition): LearnerRun {
+  if (typeof run === 'string') return { command: run, argv: ['bash', '-c', run] };
+  const interpreter = interpreterFor(run.script);
+  const content = fs.readFileSync(path.join(lab.dir, run.script), 'utf8');
+  // bash takes the word after `-c <content>` as $0, so its error lines name the script.
+  const argv = interpreter === 'bash' ? ['bash', '-c', content, run.script] : [interpreter, '-c', content];
+  return { command: `${interpreter} ${run.script}`, argv };
+}
+
+async function learnerRuns(deps: Deps, sessionId: string, runs: LearnerRun[], timeoutSeconds: number) {
   const exec = await deps.sessions.exec(sessionId, {
     cmd: ['python3', '-c', learnerRunsScript],
     user: 'learner',
     workingDir: workspaceDir,
-    timeoutMs: commands.length * (timeoutSeconds * 1000 + 5_000) + overheadMs,
-    stdin: Buffer.from(JSON.stringify({ runs: commands, timeoutSeconds, outputBytes: runOutputBytes })),
-    outputLimitBytes: (commands.length * 2 + 1) * runOutputBytes * 2,
+    timeoutMs: runs.length * (timeoutSeconds * 1000 + 5_000) + overheadMs,
+    stdin: Buffer.from(JSON.stringify({ runs, timeoutSeconds, outputBytes: runOutputBytes })),
+    outputLimitBytes: (runs.length * 2 + 1) * runOutputBytes * 2,
   });
   try {
     return JSON.parse(exec.stdout) as Run[];
@@ -92,7 +116,8 @@ export async function gradeStep(deps: Deps, sessionId: string, stepId: string): 
 
   let runs: Run[] = [];
   if (step.runs.length > 0) {
-    const outcome = await learnerRuns(deps, sessionId, step.runs, step.timeoutSeconds);
+    const requested = step.runs.map((run) => learnerRun(lab, run));
+    const outcome = await learnerRuns(deps, sessionId, requested, step.timeoutSeconds);
     if (outcome instanceof Error) {
       return finish({
         status: 'error',

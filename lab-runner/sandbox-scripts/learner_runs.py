@@ -1,8 +1,12 @@
-"""Runs a step's `runs` as the learner before its check: each command with `bash -c` in a fresh copy
-of the workspace, /tmp/academy-runs/<n>, with a time limit. Runs as the learner on purpose: learner
-code never runs as the grader, so it cannot tamper with a check or forge its result.
+"""Runs a step's `runs` as the learner before its check: each in a fresh copy of the workspace,
+/tmp/academy-runs/<n>, with a time limit. Runs as the learner on purpose: learner code never runs
+as the grader, so it cannot tamper with a check or forge its result.
 
-Request on stdin: JSON {"runs": [command, ...], "timeoutSeconds": n, "outputBytes": n}.
+Request on stdin (built by lab-runner/grading/grader.ts): JSON
+{"runs": [{"command", "argv"}, ...], "timeoutSeconds": n, "outputBytes": n}. `argv` is what runs:
+["bash", "-c", command] for a command, [interpreter, "-c", content, ...] for a script of the lab's
+checks/ (its content travels in the request, so the script is never a file in the run's folder).
+`command` is only recorded: the command as written, or `python3 checks/<file>.py` for a script.
 Reply on stdout: one JSON list, an object per run:
 {"command", "dir", "exitCode" (null when stopped), "timedOut", "stdout", "stderr", "startedAtMs",
  "durationMs", "error" (only when the run could not start)}; stdout and stderr keep their last
@@ -36,26 +40,30 @@ def kill_group(pid):
         pass
 
 
-def run_one(index, command, timeout, limit):
-    folder = os.path.join(BASE, str(index))
-    result = {"command": command, "dir": folder, "exitCode": None, "timedOut": False,
+def run_one(index, run, timeout, limit, workspace, base):
+    folder = os.path.join(base, str(index))
+    result = {"command": run["command"], "dir": folder, "exitCode": None, "timedOut": False,
               "stdout": "", "stderr": "", "startedAtMs": int(time.time() * 1000), "durationMs": 0}
     try:
-        shutil.copytree(WORKSPACE, folder, symlinks=True)
+        shutil.copytree(workspace, folder, symlinks=True)
     except (OSError, shutil.Error) as error:
         result["error"] = f"could not copy the workspace: {error}"
         return result
-    with tempfile.TemporaryFile(dir=BASE) as out, tempfile.TemporaryFile(dir=BASE) as err:
+    with tempfile.TemporaryFile(dir=base) as out, tempfile.TemporaryFile(dir=base) as err:
         started = time.monotonic()
-        process = subprocess.Popen(["bash", "-c", command], cwd=folder, stdin=subprocess.DEVNULL,
-                                   stdout=out, stderr=err, start_new_session=True)
+        try:
+            process = subprocess.Popen(run["argv"], cwd=folder, stdin=subprocess.DEVNULL,
+                                       stdout=out, stderr=err, start_new_session=True)
+        except (OSError, ValueError) as error:  # e.g. an argument too long, or holding a NUL
+            result["error"] = f"could not start {run['command']}: {error}"
+            return result
         try:
             result["exitCode"] = process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             result["timedOut"] = True
             kill_group(process.pid)
             process.wait()
-        # Whatever the command left running in the background goes too.
+        # Whatever the run left running in the background goes too.
         kill_group(process.pid)
         result["durationMs"] = int((time.monotonic() - started) * 1000)
         for name, handle in (("stdout", out), ("stderr", err)):
@@ -64,16 +72,17 @@ def run_one(index, command, timeout, limit):
     return result
 
 
-def main():
-    request = json.load(sys.stdin)
-    if os.path.islink(BASE) or (os.path.exists(BASE) and not os.path.isdir(BASE)):
-        os.unlink(BASE)
-    shutil.rmtree(BASE, ignore_errors=True)
-    os.makedirs(BASE, mode=0o755)
-    os.chmod(BASE, 0o755)  # the grader reads the runs' folders
-    results = [run_one(i, command, request["timeoutSeconds"], request.get("outputBytes", 65536))
-               for i, command in enumerate(request["runs"], start=1)]
-    sys.stdout.write(json.dumps(results))
+def run_all(request, workspace=WORKSPACE, base=BASE):
+    """Empties `base`, then runs each run of the request in `base`/<n>; the results, in order."""
+    if os.path.islink(base) or (os.path.exists(base) and not os.path.isdir(base)):
+        os.unlink(base)
+    shutil.rmtree(base, ignore_errors=True)
+    os.makedirs(base, mode=0o755)
+    os.chmod(base, 0o755)  # the grader reads the runs' folders
+    limit = request.get("outputBytes", 65536)
+    return [run_one(index, run, request["timeoutSeconds"], limit, workspace, base)
+            for index, run in enumerate(request["runs"], start=1)]
 
 
-main()
+if __name__ == "__main__":
+    sys.stdout.write(json.dumps(run_all(json.load(sys.stdin))))
