@@ -1,6 +1,7 @@
 /**
  * The labs as shipped (and the test fixtures): each lab.yaml validates, its steps compile through
- * the chapters' MDX pipeline, and chapters and labs point at each other consistently.
+ * the chapters' MDX pipeline, chapters and labs point at each other consistently, and no program
+ * hides inline in a step's runs.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +21,20 @@ describe.each(listLabIds(labsDir))('lab %s', (labId) => {
   it('belongs to a chapter that lists it', () => {
     const chapter = chapters.find((c) => c.slug === lab.chapter);
     expect(chapter?.labs).toContain(lab.id);
+  });
+
+  // A program written inline in lab.yaml is seen by no linter, formatter or test; as a script in
+  // checks/ (`- script: checks/<file>.py`) it is. 120 characters fit a command such as
+  // `python3 train.py --model boosting && python3 register_best.py` with room to spare.
+  it('keeps every inline run to one line of at most 120 characters, programs being checks/ scripts', () => {
+    for (const step of lab.steps) {
+      step.runs.forEach((run, index) => {
+        if (typeof run !== 'string') return;
+        const where = `step ${step.id}, run ${index + 1}`;
+        expect(run.includes('\n'), `${where} spans several lines`).toBe(false);
+        expect(run.length, `${where} is longer than 120 characters`).toBeLessThanOrEqual(120);
+      });
+    }
   });
 
   it('has step texts that compile, with hints and a solution for every step', async () => {

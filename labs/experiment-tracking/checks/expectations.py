@@ -1,5 +1,5 @@
 """What the lab asks the learner to log; shared by the lab's checks. Keep in step with the step
-texts (steps/*.mdx) and the probe run of step 4 in lab.yaml."""
+texts (steps/*.mdx) and step 4's probe scripts (probe_*.py), which cannot import this file."""
 
 EXPERIMENT = "late-orders"
 DATA_FILE = "data/orders.csv"
@@ -33,7 +33,7 @@ MIN_SWEEP_RUNS = 4
 PRIMARY_METRIC = "val_auc"
 BEST_TAG = "best"
 BEST_VALUE = "true"
-# Lines step 4's probe runs print (see lab.yaml): the probe run's id ("none" when there is nothing
+# Lines step 4's probe scripts print (probe_*.py): the probe run's id ("none" when there is nothing
 # to compete with), the probe's best tag after each tag_best.py and which runs carried best=true
 # after the first.
 PROBE_MARKER = "ACADEMY_PROBE="

@@ -3,7 +3,8 @@
 The step's five runs (lab.yaml) test the script on a moving target before the real tagging: the
 first adds a finished probe run that beats every run, the second runs tag_best.py (the probe must
 get the tag), the third lowers the probe's val_auc below every run, the fourth runs tag_best.py
-again (the probe must lose the tag) and the fifth deletes the probe. A script that tags a run id
+again (the probe must lose the tag) and the fifth deletes the probe (the first, third and fifth
+are the scripts probe_*.py). A script that tags a run id
 found by hand, or adds the tag without taking it away, fails. The probe never outlives the check:
 this check deletes it too, in case a run was cut short.
 """

@@ -4,8 +4,9 @@ Production with the previous Production version archived, and @champion) and ref
 The step's runs (lab.yaml) replay the story: 1 runs promote.py on whatever @challenger is now
 (crowning step 1's version the first time; its result is not judged), 2 trains the boosting models
 and registers the best as the new @challenger, 3 runs promote.py (it must promote), 4 points
-@challenger at a worse version (tagged academy_check, reused across checks) and 5 runs promote.py
-again (it must refuse, exit non-zero and change nothing).
+@challenger at a worse version (tagged academy_check, reused across checks; the script
+offer_worse_challenger.py) and 5 runs promote.py again (it must refuse, exit non-zero and change
+nothing).
 """
 import json
 

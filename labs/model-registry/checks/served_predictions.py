@@ -4,7 +4,8 @@ with the model version that @champion points to, and follows the alias when it m
 The step's runs (lab.yaml): 1 notes @champion and another version with a different model, 2 runs
 predict.py, 3 points @champion at the other version, 4 runs predict.py again, and 5 puts @champion
 back and prints each version's own predictions (computed as the learner: a check never unpickles a
-model). This check puts @champion back too, in case a run was cut short.
+model); 1, 3 and 5 are the scripts plan_champion_swap.py, move_champion_to_other.py and
+restore_champion_and_predict.py. This check puts @champion back too, in case a run was cut short.
 """
 import csv
 import io

@@ -7,5 +7,5 @@ HASH_KEY = "model_sha256"
 METRICS = ("mae", "rmse", "r2")
 REQUIREMENTS_FILE = "requirements.txt"
 # The line step 2's run prints after train.py ends: the top-level modules imported by code in
-# the run's folder, as a JSON list. Keep in step with that run's command in lab.yaml.
+# the run's folder, as a JSON list. Keep in step with that run's train_and_print_imports.py.
 IMPORTS_MARKER = "ACADEMY_IMPORTS="

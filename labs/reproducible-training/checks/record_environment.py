@@ -1,6 +1,6 @@
 """Step 2: requirements.txt pins, with ==, the installed version of every third-party package that
-train.py imports directly. The step's run executes train.py and prints those imports (see the
-run's command in lab.yaml); this check maps them to installed distributions.
+train.py imports directly. The step's run executes train.py and prints those imports
+(train_and_print_imports.py); this check maps them to installed distributions.
 
 Transitive dependencies (scipy, threadpoolctl, python-dateutil...) are not required, but every
 line that is present must be an exact, correct pin of an installed distribution.
