@@ -1,5 +1,5 @@
 /**
- * The artifact store behind MLflow's `mlflow-artifacts` proxy (protocols.md §1): files live under
+ * The artifact store behind MLflow's `mlflow-artifacts` proxy: files live under
  * `<dataDir>/artifacts/`, so a run's `mlflow-artifacts:/<exp>/<run_id>/artifacts` is the folder
  * `<dataDir>/artifacts/<exp>/<run_id>/artifacts`. Every client path is checked before use: no
  * `..`, no absolute path, no NUL or backslash, and no symlink that resolves outside the root.

@@ -5,9 +5,7 @@
  * carries every generated value, so replay after a restart only applies.
  */
 import { invalidParameter, MlflowError, notFound } from './errors';
-
-export const modelStages = ['None', 'Staging', 'Production', 'Archived'] as const;
-export type ModelStage = (typeof modelStages)[number];
+import { modelStages, type ModelStage } from './wire';
 
 export type ModelVersion = {
   name: string;

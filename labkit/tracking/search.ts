@@ -10,7 +10,8 @@
  *   value    := number | 'string' | "string"
  */
 import { invalidParameter } from './errors';
-import type { Experiment, LifecycleStage, Run } from './store';
+import type { Experiment, Run } from './store';
+import type { LifecycleStage, ViewType } from './wire';
 
 export type Entity = 'metric' | 'param' | 'tag' | 'attribute';
 export type Comparator = '=' | '!=' | '>' | '>=' | '<' | '<=' | 'LIKE' | 'ILIKE' | 'IN' | 'NOT IN';
@@ -612,9 +613,6 @@ export function paginate<T>(items: T[], maxResults: number, pageToken: string | 
 }
 
 // ── the two searches ──────────────────────────────────────────────────────────────────────────
-
-export const viewTypes = ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'] as const;
-export type ViewType = (typeof viewTypes)[number];
 
 function isInView(stage: LifecycleStage, viewType: ViewType): boolean {
   if (viewType === 'ALL') return true;

@@ -4,6 +4,15 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTrackingServer, mlflowCompatibleVersion } from './server';
+import {
+  apiPrefixes,
+  queryOf,
+  registryEndpoints,
+  trackingEndpoints,
+  type Endpoint,
+  type ParsedResponse,
+  type RequestFields,
+} from './wire';
 
 let dataDir: string;
 let app: FastifyInstance;
@@ -614,5 +623,78 @@ describe('a session of the official mlflow 2.x Python client', () => {
     // MlflowClient().get_metric_history(run_id, "loss")
     const { metrics } = await ok('GET', 'metrics/get-history', { run_id: runIds[0], metric_key: 'loss' });
     expect(metrics.map((m: { step: number }) => m.step)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('the wire module’s endpoints', () => {
+  const endpoints: Endpoint[] = [...Object.values(trackingEndpoints), ...Object.values(registryEndpoints)];
+
+  it('are all served, with each of their methods, under both API prefixes', async () => {
+    for (const endpoint of endpoints) {
+      for (const method of endpoint.methods) {
+        for (const prefix of apiPrefixes) {
+          const response = await app.inject({ method, url: `${prefix}/${endpoint.path}` });
+          const what = `${method} ${prefix}/${endpoint.path}`;
+          expect(response.headers['content-type'], what).toMatch(/application\/json/);
+          expect(response.json().error_code, what).not.toBe('ENDPOINT_NOT_FOUND');
+        }
+      }
+    }
+  });
+
+  it('describe the replies: a session’s answers parse with their response schemas', async () => {
+    /** Calls an endpoint as the clients do and decodes the answer with the endpoint's schema. */
+    const send = async <E extends Endpoint>(endpoint: E, fields: RequestFields<E>) => {
+      const [method] = endpoint.methods;
+      const url = `${apiPrefixes[0]}/${endpoint.path}`;
+      const response =
+        method === 'GET'
+          ? await app.inject({ method, url: `${url}?${queryOf(fields as Record<string, unknown>)}` })
+          : await app.inject({ method, url, payload: fields as object });
+      expect(response.statusCode, response.body).toBe(200);
+      return (endpoint.response as E['response']).parse(response.json()) as ParsedResponse<E>;
+    };
+    const api = { ...trackingEndpoints, ...registryEndpoints };
+
+    const { experiment_id } = await send(api.createExperiment, { name: 'wire' });
+    const { run } = await send(api.createRun, { experiment_id, start_time: 1000 });
+    const run_id = run.info.run_id;
+    await send(api.logBatch, {
+      run_id,
+      metrics: [{ key: 'loss', value: 'NaN', timestamp: 2, step: 1 }],
+      params: [{ key: 'lr', value: '0.1' }],
+    });
+    await send(api.logInputs, {
+      run_id,
+      datasets: [{ dataset: { name: 'd', digest: '1', source_type: 'local', source: 'x' } }],
+    });
+    const { run_info } = await send(api.updateRun, { run_id, status: 'FINISHED', end_time: 3000 });
+    expect(run_info).toMatchObject({ run_id, status: 'FINISHED', end_time: 3000 });
+
+    const found = await send(api.searchRuns, { experiment_ids: [experiment_id] });
+    expect(found.runs[0]?.data.metrics[0]?.value).toBeNaN();
+    expect(found.runs[0]?.inputs.dataset_inputs[0]?.dataset.name).toBe('d');
+    const history = await send(api.getMetricHistory, { run_id, metric_key: 'loss' });
+    expect(history.metrics).toHaveLength(1);
+    expect((await send(api.listArtifacts, { run_id })).files).toEqual([]);
+    const experiments = await send(api.searchExperiments, { view_type: 'ALL' });
+    expect(experiments.experiments.map((experiment) => experiment.name)).toContain('wire');
+
+    await send(api.createRegisteredModel, { name: 'm' });
+    const { model_version } = await send(api.createModelVersion, {
+      name: 'm',
+      source: `runs:/${run_id}/model`,
+      run_id,
+    });
+    await send(api.setAlias, { name: 'm', alias: 'champion', version: model_version.version });
+    await send(api.transitionStage, { name: 'm', version: '1', stage: 'Staging' });
+    const models = await send(api.searchRegisteredModels, {});
+    expect(models.registered_models[0]).toMatchObject({
+      name: 'm',
+      aliases: [{ alias: 'champion', version: '1' }],
+      latest_versions: [{ version: '1', current_stage: 'Staging' }],
+    });
+    const versions = await send(api.searchModelVersions, { filter: "name='m'" });
+    expect(versions.model_versions[0]?.aliases).toEqual(['champion']);
   });
 });

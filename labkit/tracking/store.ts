@@ -11,11 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { invalidParameter, MlflowError, notFound } from './errors';
 import { ModelRegistry, type RegistryEvent } from './registry';
-
-export const lifecycleStages = ['active', 'deleted'] as const;
-export type LifecycleStage = (typeof lifecycleStages)[number];
-export const runStatuses = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] as const;
-export type RunStatus = (typeof runStatuses)[number];
+import { decodeDouble, encodeDouble, type LifecycleStage, type RunStatus } from './wire';
 
 /** MLflow's limits (`mlflow/utils/validation.py`). */
 export const limits = {
@@ -119,24 +115,6 @@ type Event =
   | RegistryEvent;
 
 export const journalFileName = 'tracking.jsonl';
-
-/** Encodes a double the way MLflow's JSON does: non-finite values as "NaN", "Infinity", "-Infinity". */
-export function encodeDouble(value: number): number | string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return 'Infinity';
-  if (value === -Infinity) return '-Infinity';
-  return value;
-}
-
-export function decodeDouble(value: number | string): number {
-  if (typeof value === 'number') return value;
-  if (value === 'NaN') return NaN;
-  if (value === 'Infinity') return Infinity;
-  if (value === '-Infinity') return -Infinity;
-  const parsed = Number(value);
-  if (value.trim() === '' || Number.isNaN(parsed)) throw invalidParameter(`Invalid double value '${value}'.`);
-  return parsed;
-}
 
 /** Orders metrics as MLflow's SQL store picks the latest: by step, then timestamp, then value. */
 export function compareMetricRecency(a: Metric, b: Metric): number {
@@ -350,7 +328,8 @@ export class TrackingStore {
           if (tag.key === runNameTag) run.runName = tag.value;
         }
         for (const encoded of event.metrics) {
-          const metric = { ...encoded, value: decodeDouble(encoded.value) };
+          // The journal holds only values `encodeDouble` wrote, so each decodes.
+          const metric = { ...encoded, value: decodeDouble(encoded.value) ?? Number.NaN };
           const history = run.metricHistory.get(metric.key) ?? [];
           history.push(metric);
           run.metricHistory.set(metric.key, history);
