@@ -15,9 +15,8 @@ import {
   type Cell,
   type Style,
 } from './table';
-import { TrackingApiError, TrackingClient, type ModelVersionJson } from './tracking-client';
-
-export const stages = ['None', 'Staging', 'Production', 'Archived'] as const;
+import { modelStages, toJson, type ModelStage, type ModelVersion } from '../tracking/wire';
+import { TrackingApiError, TrackingClient } from './tracking-client';
 
 const listUsage = `Usage: labkit models list [--json]
 
@@ -49,7 +48,7 @@ Reads and updates the model registry of the tracking server at $MLFLOW_TRACKING_
 
 const stageStyles: Record<string, Style> = { Production: 'green', Staging: 'yellow', Archived: 'dim' };
 
-function byVersionDescending(a: ModelVersionJson, b: ModelVersionJson): number {
+function byVersionDescending(a: ModelVersion, b: ModelVersion): number {
   return Number(b.version) - Number(a.version);
 }
 
@@ -78,7 +77,7 @@ const list: Subcommand = {
     const client = TrackingClient.fromEnv(io.env);
     const models = await client.searchRegisteredModels();
     if (values.json) {
-      io.out(JSON.stringify({ registered_models: models }, null, 2));
+      io.out(toJson({ registered_models: models }, 2));
       return 0;
     }
     if (models.length === 0) {
@@ -90,7 +89,7 @@ const list: Subcommand = {
     }
     const now = io.now();
     const rows: Cell[][] = models.map((model) => {
-      const versions = model.latest_versions ?? [];
+      const versions = model.latest_versions;
       const latest = versions.reduce((top, version) => Math.max(top, Number(version.version)), 0);
       const staged = ['Production', 'Staging']
         .flatMap((stage) =>
@@ -99,7 +98,7 @@ const list: Subcommand = {
             .map((version) => `${stage} v${version.version}`),
         )
         .join(', ');
-      const aliases = (model.aliases ?? []).map((alias) => `@${alias.alias} → v${alias.version}`).join(', ');
+      const aliases = model.aliases.map((alias) => `@${alias.alias} → v${alias.version}`).join(', ');
       return [
         model.name,
         latest ? `v${latest}` : '-',
@@ -145,7 +144,7 @@ const show: Subcommand = {
     const model = await withRegistryHints(name, () => client.getRegisteredModel(name));
     const versions = (await client.modelVersions(name)).sort(byVersionDescending);
     if (values.json) {
-      io.out(JSON.stringify({ registered_model: model, model_versions: versions }, null, 2));
+      io.out(toJson({ registered_model: model, model_versions: versions }, 2));
       return 0;
     }
     const now = io.now();
@@ -156,10 +155,10 @@ const show: Subcommand = {
       ['updated', when(model.last_updated_timestamp)],
     ];
     if (model.description) pairs.unshift(['description', model.description]);
-    if (model.aliases?.length) {
+    if (model.aliases.length) {
       pairs.push(['aliases', model.aliases.map((alias) => `@${alias.alias} → v${alias.version}`).join(', ')]);
     }
-    for (const tag of model.tags ?? []) pairs.push([`tag ${tag.key}`, tag.value]);
+    for (const tag of model.tags) pairs.push([`tag ${tag.key}`, tag.value]);
     io.out(`Model ${model.name}`);
     for (const line of renderPairs(pairs, { width: io.width, color: io.color })) io.out(line);
     io.out('');
@@ -178,11 +177,11 @@ const show: Subcommand = {
         { header: 'source', minWidth: 12 },
       ],
       versions.map((version): Cell[] => {
-        const stage = version.current_stage || 'None';
+        const stage = version.current_stage;
         return [
           `v${version.version}`,
           { text: stage, style: stageStyles[stage] },
-          (version.aliases ?? []).map((alias) => `@${alias}`).join(', ') || '-',
+          version.aliases.map((alias) => `@${alias}`).join(', ') || '-',
           version.run_id ? shortId(version.run_id) : '-',
           version.creation_timestamp === undefined
             ? '-'
@@ -200,8 +199,8 @@ const show: Subcommand = {
 // ── promote ─────────────────────────────────────────────────────────────────────────────────────
 
 /** The canonical stage name for any letter case, or a usage error listing the stages. */
-export function parseStage(input: string): (typeof stages)[number] {
-  const stage = stages.find((candidate) => candidate.toLowerCase() === input.trim().toLowerCase());
+export function parseStage(input: string): ModelStage {
+  const stage = modelStages.find((candidate) => candidate.toLowerCase() === input.trim().toLowerCase());
   if (!stage) throw new UsageError(`"${input}" is not a stage: use Staging, Production, Archived or None.`);
   return stage;
 }
@@ -245,12 +244,10 @@ const promote: Subcommand = {
     });
 
     if (stage !== undefined) {
-      const before = new Map(
-        (await client.modelVersions(name)).map((v) => [v.version, v.current_stage ?? 'None']),
-      );
+      const before = new Map((await client.modelVersions(name)).map((v) => [v.version, v.current_stage]));
       await client.transitionStage(name, version, stage, values['archive-existing'] ?? false);
       const after = await client.modelVersions(name);
-      const from = current.current_stage ?? 'None';
+      const from = current.current_stage;
       io.out(
         from === stage
           ? `${name} version ${version} was already in ${stage}.`
@@ -268,7 +265,7 @@ const promote: Subcommand = {
     if (values.alias !== undefined) {
       const alias = values.alias;
       const model = await client.getRegisteredModel(name);
-      const previous = model.aliases?.find((entry) => entry.alias === alias)?.version;
+      const previous = model.aliases.find((entry) => entry.alias === alias)?.version;
       await client.setAlias(name, alias, version);
       io.out(
         previous === version

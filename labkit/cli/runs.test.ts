@@ -146,11 +146,14 @@ describe('labkit runs list', () => {
     expect(out.stderr()).toContain('Showing the first 2 runs; there are more (raise --max');
   });
 
-  it('prints the runs as JSON with --json', async () => {
+  it('prints the runs as JSON with --json, NaN written as MLflow writes it', async () => {
     const out = io();
     expect(await runs(['list', '--json', '--order-by', 'attributes.start_time ASC'], out)).toBe(0);
-    const { runs: listed } = JSON.parse(out.stdout()) as { runs: { info: { run_id: string } }[] };
+    const { runs: listed } = JSON.parse(out.stdout()) as {
+      runs: { info: { run_id: string }; data: { metrics: { value: unknown }[] } }[];
+    };
     expect(listed.map((run) => run.info.run_id)).toEqual([forest, boosting, linear]);
+    expect(listed[2]?.data.metrics[0]?.value).toBe('NaN');
   });
 
   it('fits the terminal: cuts long cells with … and leaves out columns it cannot fit, saying which', async () => {

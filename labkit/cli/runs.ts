@@ -18,7 +18,8 @@ import {
   type Column,
   type Style,
 } from './table';
-import { metricValue, TrackingClient, type ExperimentJson, type RunJson } from './tracking-client';
+import { toJson, type Experiment, type Run } from '../tracking/wire';
+import { TrackingClient } from './tracking-client';
 
 export const defaultMaxRuns = 100;
 /** The most artifact entries `runs show` draws before it says how many more there are. */
@@ -73,20 +74,20 @@ export function statusStyle(status: string): Style | undefined {
   return undefined;
 }
 
-function durationOf(run: RunJson): string {
+function durationOf(run: Run): string {
   const { start_time: start, end_time: end } = run.info;
   return start !== undefined && end !== undefined ? formatDuration(end - start) : '-';
 }
 
-function runName(run: RunJson): string {
-  return run.info.run_name || run.data.tags?.find((tag) => tag.key === 'mlflow.runName')?.value || '';
+function runName(run: Run): string {
+  return run.info.run_name || run.data.tags.find((tag) => tag.key === 'mlflow.runName')?.value || '';
 }
 
 const isNumeric = (text: string) => text.trim() !== '' && Number.isFinite(Number(text));
 const missing: Cell = { text: '-', style: 'dim' };
 
 /** The run with this id, or the only run whose id starts with this prefix (any experiment, deleted too). */
-export async function resolveRun(client: TrackingClient, reference: string): Promise<RunJson> {
+export async function resolveRun(client: TrackingClient, reference: string): Promise<Run> {
   const prefix = reference.trim().toLowerCase();
   if (!/^[0-9a-f]+$/.test(prefix)) {
     throw new UsageError(
@@ -138,7 +139,7 @@ async function resolveExperiment(
   client: TrackingClient,
   reference: string,
   origin = '',
-): Promise<ExperimentJson> {
+): Promise<Experiment> {
   const notFound = (error: unknown) => (error as { isNotFound?: boolean }).isNotFound === true;
   if (/^\d+$/.test(reference)) {
     try {
@@ -201,7 +202,7 @@ const list: Subcommand = {
     const orderBy = values['order-by'] ?? [];
     const client = TrackingClient.fromEnv(io.env);
 
-    let experiments: ExperimentJson[];
+    let experiments: Experiment[];
     if (values.experiment?.length) {
       experiments = [];
       for (const reference of values.experiment) experiments.push(await resolveExperiment(client, reference));
@@ -224,7 +225,7 @@ const list: Subcommand = {
     });
 
     if (values.json) {
-      io.out(JSON.stringify({ runs }, null, 2));
+      io.out(toJson({ runs }, 2));
       return 0;
     }
     const where =
@@ -241,8 +242,8 @@ const list: Subcommand = {
     const paramKeys = new Set<string>();
     const metricKeys = new Set<string>();
     for (const run of runs) {
-      for (const param of run.data.params ?? []) paramKeys.add(param.key);
-      for (const metric of run.data.metrics ?? []) metricKeys.add(metric.key);
+      for (const param of run.data.params) paramKeys.add(param.key);
+      for (const metric of run.data.metrics) metricKeys.add(metric.key);
     }
     const params = orderKeys(paramKeys, 'params', orderBy);
     const metrics = orderKeys(metricKeys, 'metrics', orderBy);
@@ -262,7 +263,7 @@ const list: Subcommand = {
       { header: 'duration', align: 'right', minWidth: 8, priority: 40 },
     ];
     const paramValues = params.map((key) =>
-      runs.map((run) => run.data.params?.find((param) => param.key === key)?.value),
+      runs.map((run) => run.data.params.find((param) => param.key === key)?.value),
     );
     params.forEach((key, i) => {
       const present = (paramValues[i] ?? []).filter((value): value is string => value !== undefined);
@@ -277,8 +278,8 @@ const list: Subcommand = {
     });
     const metricTexts = metrics.map((key) =>
       runs.map((run) => {
-        const metric = run.data.metrics?.find((item) => item.key === key);
-        return metric === undefined ? undefined : formatNumber(metricValue(metric));
+        const metric = run.data.metrics.find((item) => item.key === key);
+        return metric === undefined ? undefined : formatNumber(metric.value);
       }),
     );
     metrics.forEach((key, i) => {
@@ -365,7 +366,7 @@ const show: Subcommand = {
     const client = TrackingClient.fromEnv(io.env);
     const run = await resolveRun(client, positionals[0] ?? '');
     if (values.json) {
-      io.out(JSON.stringify({ run }, null, 2));
+      io.out(toJson({ run }, 2));
       return 0;
     }
     const { info } = run;
@@ -391,7 +392,7 @@ const show: Subcommand = {
     }
     const out: string[] = [`Run ${info.run_id}`, ...renderPairs(pairs, { width: io.width, color: io.color })];
 
-    const params = [...(run.data.params ?? [])].sort((a, b) => a.key.localeCompare(b.key));
+    const params = [...run.data.params].sort((a, b) => a.key.localeCompare(b.key));
     out.push('', `Params (${params.length})`);
     if (params.length)
       out.push(
@@ -402,7 +403,7 @@ const show: Subcommand = {
       );
     else out.push('  (none)');
 
-    const metrics = [...(run.data.metrics ?? [])].sort((a, b) => a.key.localeCompare(b.key));
+    const metrics = [...run.data.metrics].sort((a, b) => a.key.localeCompare(b.key));
     out.push('', `Metrics (${metrics.length})`);
     if (metrics.length) {
       const histories = await Promise.all(
@@ -417,7 +418,7 @@ const show: Subcommand = {
         ],
         metrics.map((metric, i) => [
           metric.key,
-          formatNumber(metricValue(metric), 6),
+          formatNumber(metric.value, 6),
           String(metric.step),
           String(histories[i]?.length ?? 0),
         ]),
@@ -426,7 +427,7 @@ const show: Subcommand = {
       out.push(...table.lines.map((line) => `  ${line}`));
     } else out.push('  (none)');
 
-    const tags = [...(run.data.tags ?? [])].sort((a, b) => a.key.localeCompare(b.key));
+    const tags = [...run.data.tags].sort((a, b) => a.key.localeCompare(b.key));
     const visible = values.all
       ? tags
       : tags.filter((tag) => !tag.key.startsWith('mlflow.') || usefulSystemTags.has(tag.key));
@@ -459,7 +460,7 @@ const compare: Subcommand = {
     const { values, positionals } = parseOptions(args, { diff: { type: 'boolean' } });
     if (positionals.length < 2) throw new UsageError('Name at least two runs to compare.');
     const client = TrackingClient.fromEnv(io.env);
-    const runs: RunJson[] = [];
+    const runs: Run[] = [];
     for (const reference of positionals) runs.push(await resolveRun(client, reference));
     const now = io.now();
 
@@ -490,16 +491,15 @@ const compare: Subcommand = {
         attribute: true,
       });
     }
-    const keysOf = (pick: (run: RunJson) => { key: string }[] | undefined) =>
-      [...new Set(runs.flatMap((run) => (pick(run) ?? []).map((item) => item.key)))].sort();
+    const keysOf = (pick: (run: Run) => { key: string }[]) =>
+      [...new Set(runs.flatMap((run) => pick(run).map((item) => item.key)))].sort();
     for (const key of keysOf((run) => run.data.params)) {
-      const cells = runs.map((run) => run.data.params?.find((param) => param.key === key)?.value);
+      const cells = runs.map((run) => run.data.params.find((param) => param.key === key)?.value);
       rows.push({ label: `params.${key}`, cells, differs: new Set(cells).size > 1 });
     }
     for (const key of keysOf((run) => run.data.metrics)) {
       const numbers = runs.map((run) => {
-        const metric = run.data.metrics?.find((item) => item.key === key);
-        return metric === undefined ? undefined : metricValue(metric);
+        return run.data.metrics.find((item) => item.key === key)?.value;
       });
       // NaN equals NaN here: the same "no value" is no difference.
       const differs =

@@ -1,77 +1,35 @@
 /**
- * A small typed client for the tracking server's REST API (MLflow 2.0, protocols.md §1), for the
- * `labkit runs` and `labkit models` commands. It talks to `MLFLOW_TRACKING_URI` (in sandboxes
- * `http://127.0.0.1:5000`, which is also the default) with Node's own `fetch`.
+ * The tracking server's REST API (MLflow 2.0) for the `labkit runs` and `labkit models` commands.
+ * It talks to `MLFLOW_TRACKING_URI` (in sandboxes `http://127.0.0.1:5000`, which is also the
+ * default) with Node's own `fetch`. Requests and replies are the wire module's: every reply is
+ * checked, so a server answering something else fails here with a sentence, not later inside a
+ * table.
  */
+import {
+  apiPrefixes,
+  errorBodySchema,
+  followPageTokens,
+  parseJson,
+  queryOf,
+  registryEndpoints,
+  trackingEndpoints,
+  type Endpoint,
+  type Experiment,
+  type FileInfo,
+  type Metric,
+  type ModelVersion,
+  type ParsedResponse,
+  type RegisteredModel,
+  type RequestFields,
+  type Run,
+  type ViewType,
+} from '../tracking/wire';
 import { UsageError, type Env } from './io';
 
 export const defaultTrackingUri = 'http://127.0.0.1:5000';
 const requestTimeoutMs = 30_000;
-
-// ── what the server answers (the fields the commands read) ──────────────────────────────────────
-
-export type KeyValue = { key: string; value: string };
-
-export type ExperimentJson = {
-  experiment_id: string;
-  name: string;
-  artifact_location?: string;
-  lifecycle_stage: string;
-  creation_time?: number;
-  last_update_time?: number;
-  tags?: KeyValue[];
-};
-
-/** Non-finite values travel as "NaN", "Infinity", "-Infinity". */
-export type MetricJson = { key: string; value: number | string; timestamp: number; step: number };
-
-export type RunJson = {
-  info: {
-    run_id: string;
-    run_name?: string;
-    experiment_id: string;
-    user_id?: string;
-    status: string;
-    start_time?: number;
-    end_time?: number;
-    artifact_uri?: string;
-    lifecycle_stage: string;
-  };
-  data: { metrics?: MetricJson[]; params?: KeyValue[]; tags?: KeyValue[] };
-};
-
-export type FileInfoJson = { path: string; is_dir: boolean; file_size?: number };
-
-export type ModelVersionJson = {
-  name: string;
-  version: string;
-  creation_timestamp?: number;
-  last_updated_timestamp?: number;
-  current_stage?: string;
-  description?: string;
-  source?: string;
-  run_id?: string;
-  status?: string;
-  tags?: KeyValue[];
-  aliases?: string[];
-};
-
-export type RegisteredModelJson = {
-  name: string;
-  creation_timestamp?: number;
-  last_updated_timestamp?: number;
-  description?: string;
-  tags?: KeyValue[];
-  aliases?: { alias: string; version: string }[];
-  latest_versions?: ModelVersionJson[];
-};
-
-export function metricValue(metric: MetricJson): number {
-  if (typeof metric.value === 'number') return metric.value;
-  if (metric.value === 'Infinity') return Infinity;
-  if (metric.value === '-Infinity') return -Infinity;
-  return metric.value === 'NaN' ? NaN : Number(metric.value);
-}
+/** Items asked for per page when following page tokens. */
+const pageSize = 1000;
 
 // ── errors ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -88,7 +46,7 @@ export class TrackingUnavailableError extends Error {
   }
 }
 
-/** The server answered with an error: MLflow's `{error_code, message}`, or something else. */
+/** The server answered with an error (MLflow's `{error_code, message}`), or with something unusable. */
 export class TrackingApiError extends Error {
   override name = 'TrackingApiError';
   constructor(
@@ -135,7 +93,7 @@ function describeNetworkError(error: unknown): string {
   return cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
 }
 
-type Fields = Record<string, string | number | boolean | string[] | undefined>;
+// ── the client ──────────────────────────────────────────────────────────────────────────────────
 
 export class TrackingClient {
   readonly baseUrl: string;
@@ -148,23 +106,18 @@ export class TrackingClient {
     return new TrackingClient(trackingUri(env));
   }
 
-  /** Calls `/api/2.0/mlflow/<endpoint>`: GET and DELETE fields in the query string, others as JSON. */
-  async call<T>(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-    endpoint: string,
-    fields: Fields = {},
-  ): Promise<T> {
-    const url = new URL(`${this.baseUrl}/api/2.0/mlflow/${endpoint}`);
+  /** Calls one endpoint with the method MLflow's client uses, and checks the reply against its schema. */
+  async call<E extends Endpoint>(endpoint: E, fields: RequestFields<E>): Promise<ParsedResponse<E>> {
+    const [method] = endpoint.methods;
+    const url = new URL(`${this.baseUrl}${apiPrefixes[0]}/${endpoint.path}`);
     const init: RequestInit = { method, signal: AbortSignal.timeout(requestTimeoutMs) };
     if (method === 'GET' || method === 'DELETE') {
-      for (const [key, value] of Object.entries(fields)) {
-        if (value === undefined) continue;
-        for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(key, String(item));
-      }
+      url.search = queryOf(fields as Record<string, unknown>).toString();
     } else {
       init.body = JSON.stringify(fields);
       init.headers = { 'content-type': 'application/json' };
     }
+    const what = `${method} ${url.pathname}`;
     let response: Response;
     let text: string;
     try {
@@ -175,57 +128,58 @@ export class TrackingClient {
     }
     let body: unknown;
     try {
-      body = text.trim() === '' ? {} : JSON.parse(text);
+      body = parseJson(text);
     } catch {
       throw new TrackingApiError(
         response.status,
         'NOT_JSON',
-        `${this.baseUrl} answered ${method} ${url.pathname} with ${response.status} and a body that is not ` +
-          `JSON. Is MLFLOW_TRACKING_URI pointing at a tracking server?`,
+        `${this.baseUrl} answered ${what} with ${response.status} and a body that is not JSON. ` +
+          `Is MLFLOW_TRACKING_URI pointing at a tracking server?`,
       );
     }
     if (!response.ok) {
-      const error = body as { error_code?: string; message?: string };
+      const error = errorBodySchema.safeParse(body);
+      throw error.success
+        ? new TrackingApiError(response.status, error.data.error_code, error.data.message)
+        : new TrackingApiError(
+            response.status,
+            `HTTP_${response.status}`,
+            `${what} failed with HTTP ${response.status}.`,
+          );
+    }
+    const reply = (endpoint.response as E['response']).safeParse(body);
+    if (!reply.success) {
+      const issue = reply.error.issues[0];
+      const field = issue?.path.map(String).join('.') || 'the body';
       throw new TrackingApiError(
         response.status,
-        error.error_code ?? `HTTP_${response.status}`,
-        error.message ?? `${method} ${url.pathname} failed with HTTP ${response.status}.`,
+        'BAD_RESPONSE',
+        `${this.baseUrl} answered ${what} with a reply labkit cannot read (${field}: ${issue?.message ?? 'invalid'}). ` +
+          `Is MLFLOW_TRACKING_URI pointing at an MLflow tracking server?`,
       );
     }
-    return body as T;
+    return reply.data;
   }
 
   // ── experiments ─────────────────────────────────────────────────────────────────────────────
 
-  async searchExperiments(viewType: 'ACTIVE_ONLY' | 'ALL' = 'ACTIVE_ONLY'): Promise<ExperimentJson[]> {
-    const experiments: ExperimentJson[] = [];
-    let pageToken: string | undefined;
-    do {
-      const page = await this.call<{ experiments?: ExperimentJson[]; next_page_token?: string }>(
-        'POST',
-        'experiments/search',
-        { view_type: viewType, max_results: 1000, page_token: pageToken },
-      );
-      experiments.push(...(page.experiments ?? []));
-      pageToken = page.next_page_token;
-    } while (pageToken);
-    return experiments;
+  async searchExperiments(viewType: ViewType = 'ACTIVE_ONLY'): Promise<Experiment[]> {
+    const { items } = await followPageTokens('experiments', (pageToken) =>
+      this.call(trackingEndpoints.searchExperiments, {
+        view_type: viewType,
+        max_results: pageSize,
+        page_token: pageToken,
+      }),
+    );
+    return items;
   }
 
-  async getExperiment(experimentId: string): Promise<ExperimentJson> {
-    return (
-      await this.call<{ experiment: ExperimentJson }>('GET', 'experiments/get', {
-        experiment_id: experimentId,
-      })
-    ).experiment;
+  async getExperiment(experimentId: string): Promise<Experiment> {
+    return (await this.call(trackingEndpoints.getExperiment, { experiment_id: experimentId })).experiment;
   }
 
-  async getExperimentByName(name: string): Promise<ExperimentJson> {
-    return (
-      await this.call<{ experiment: ExperimentJson }>('GET', 'experiments/get-by-name', {
-        experiment_name: name,
-      })
-    ).experiment;
+  async getExperimentByName(name: string): Promise<Experiment> {
+    return (await this.call(trackingEndpoints.getExperimentByName, { experiment_name: name })).experiment;
   }
 
   // ── runs ────────────────────────────────────────────────────────────────────────────────────
@@ -235,105 +189,76 @@ export class TrackingClient {
     experimentIds: string[];
     filter?: string;
     orderBy?: string[];
-    viewType?: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
+    viewType?: ViewType;
     max: number;
-  }): Promise<{ runs: RunJson[]; more: boolean }> {
-    const runs: RunJson[] = [];
-    let pageToken: string | undefined;
-    do {
-      const page = await this.call<{ runs?: RunJson[]; next_page_token?: string }>('POST', 'runs/search', {
-        experiment_ids: search.experimentIds,
-        filter: search.filter,
-        order_by: search.orderBy,
-        run_view_type: search.viewType ?? 'ACTIVE_ONLY',
-        max_results: Math.min(1000, search.max - runs.length),
+  }): Promise<{ runs: Run[]; more: boolean }> {
+    const { items, more } = await followPageTokens(
+      'runs',
+      (pageToken, collected) =>
+        this.call(trackingEndpoints.searchRuns, {
+          experiment_ids: search.experimentIds,
+          filter: search.filter,
+          order_by: search.orderBy,
+          run_view_type: search.viewType ?? 'ACTIVE_ONLY',
+          max_results: Math.min(pageSize, search.max - collected),
+          page_token: pageToken,
+        }),
+      { maxItems: search.max },
+    );
+    return { runs: items, more };
+  }
+
+  async getRun(runId: string): Promise<Run> {
+    return (await this.call(trackingEndpoints.getRun, { run_id: runId })).run;
+  }
+
+  async metricHistory(runId: string, key: string): Promise<Metric[]> {
+    const { items } = await followPageTokens('metrics', (pageToken) =>
+      this.call(trackingEndpoints.getMetricHistory, {
+        run_id: runId,
+        metric_key: key,
         page_token: pageToken,
-      } as Fields);
-      runs.push(...(page.runs ?? []));
-      pageToken = page.next_page_token;
-    } while (pageToken && runs.length < search.max);
-    return { runs, more: Boolean(pageToken) };
-  }
-
-  async getRun(runId: string): Promise<RunJson> {
-    return (await this.call<{ run: RunJson }>('GET', 'runs/get', { run_id: runId })).run;
-  }
-
-  async metricHistory(runId: string, key: string): Promise<MetricJson[]> {
-    const metrics: MetricJson[] = [];
-    let pageToken: string | undefined;
-    do {
-      const page = await this.call<{ metrics?: MetricJson[]; next_page_token?: string }>(
-        'GET',
-        'metrics/get-history',
-        { run_id: runId, metric_key: key, page_token: pageToken },
-      );
-      metrics.push(...(page.metrics ?? []));
-      pageToken = page.next_page_token;
-    } while (pageToken);
-    return metrics;
+      }),
+    );
+    return items;
   }
 
   /** One folder of a run's artifacts (paths relative to the run's root), all pages. */
-  async listArtifacts(runId: string, path?: string): Promise<FileInfoJson[]> {
-    const files: FileInfoJson[] = [];
-    let pageToken: string | undefined;
-    do {
-      const page = await this.call<{ files?: FileInfoJson[]; next_page_token?: string }>(
-        'GET',
-        'artifacts/list',
-        { run_id: runId, path, page_token: pageToken },
-      );
-      files.push(...(page.files ?? []));
-      pageToken = page.next_page_token;
-    } while (pageToken);
-    return files;
+  async listArtifacts(runId: string, path?: string): Promise<FileInfo[]> {
+    const { items } = await followPageTokens('files', (pageToken) =>
+      this.call(trackingEndpoints.listArtifacts, { run_id: runId, path, page_token: pageToken }),
+    );
+    return items;
   }
 
   // ── model registry ──────────────────────────────────────────────────────────────────────────
 
-  async searchRegisteredModels(): Promise<RegisteredModelJson[]> {
-    const models: RegisteredModelJson[] = [];
-    let pageToken: string | undefined;
-    do {
-      const page = await this.call<{ registered_models?: RegisteredModelJson[]; next_page_token?: string }>(
-        'GET',
-        'registered-models/search',
-        { max_results: 1000, page_token: pageToken },
-      );
-      models.push(...(page.registered_models ?? []));
-      pageToken = page.next_page_token;
-    } while (pageToken);
-    return models;
+  async searchRegisteredModels(): Promise<RegisteredModel[]> {
+    const { items } = await followPageTokens('registered_models', (pageToken) =>
+      this.call(registryEndpoints.searchRegisteredModels, { max_results: pageSize, page_token: pageToken }),
+    );
+    return items;
   }
 
-  async getRegisteredModel(name: string): Promise<RegisteredModelJson> {
-    return (
-      await this.call<{ registered_model: RegisteredModelJson }>('GET', 'registered-models/get', { name })
-    ).registered_model;
+  async getRegisteredModel(name: string): Promise<RegisteredModel> {
+    return (await this.call(registryEndpoints.getRegisteredModel, { name })).registered_model;
   }
 
   /** Every version of one model. */
-  async modelVersions(name: string): Promise<ModelVersionJson[]> {
+  async modelVersions(name: string): Promise<ModelVersion[]> {
     const quote = name.includes("'") ? '"' : "'";
-    const versions: ModelVersionJson[] = [];
-    let pageToken: string | undefined;
-    do {
-      const page = await this.call<{ model_versions?: ModelVersionJson[]; next_page_token?: string }>(
-        'GET',
-        'model-versions/search',
-        { filter: `name=${quote}${name}${quote}`, max_results: 1000, page_token: pageToken },
-      );
-      versions.push(...(page.model_versions ?? []));
-      pageToken = page.next_page_token;
-    } while (pageToken);
-    return versions.filter((version) => version.name === name);
+    const { items } = await followPageTokens('model_versions', (pageToken) =>
+      this.call(registryEndpoints.searchModelVersions, {
+        filter: `name=${quote}${name}${quote}`,
+        max_results: pageSize,
+        page_token: pageToken,
+      }),
+    );
+    return items.filter((version) => version.name === name);
   }
 
-  async getModelVersion(name: string, version: string): Promise<ModelVersionJson> {
-    return (
-      await this.call<{ model_version: ModelVersionJson }>('GET', 'model-versions/get', { name, version })
-    ).model_version;
+  async getModelVersion(name: string, version: string): Promise<ModelVersion> {
+    return (await this.call(registryEndpoints.getModelVersion, { name, version })).model_version;
   }
 
   async transitionStage(
@@ -341,18 +266,17 @@ export class TrackingClient {
     version: string,
     stage: string,
     archiveExisting: boolean,
-  ): Promise<ModelVersionJson> {
-    return (
-      await this.call<{ model_version: ModelVersionJson }>('POST', 'model-versions/transition-stage', {
-        name,
-        version,
-        stage,
-        archive_existing_versions: archiveExisting,
-      })
-    ).model_version;
+  ): Promise<ModelVersion> {
+    const reply = await this.call(registryEndpoints.transitionStage, {
+      name,
+      version,
+      stage,
+      archive_existing_versions: archiveExisting,
+    });
+    return reply.model_version;
   }
 
   async setAlias(name: string, alias: string, version: string): Promise<void> {
-    await this.call('POST', 'registered-models/alias', { name, alias, version });
+    await this.call(registryEndpoints.setAlias, { name, alias, version });
   }
 }
