@@ -3,7 +3,6 @@ import type { SessionAccess } from '../../session-access';
 import {
   artifactDownloadPath,
   errorFromReply,
-  parseJsonReply,
   quoteKey,
   quoteValue,
   readAtMost,
@@ -299,15 +298,6 @@ describe('TrackingClient', () => {
 });
 
 describe('decoding helpers', () => {
-  it('accepts bare NaN and Infinity in a reply, as Python’s json module writes them', () => {
-    expect(parseJsonReply('{"value": NaN, "list": [Infinity, -Infinity, 1]}')).toEqual({
-      value: 'NaN',
-      list: ['Infinity', '-Infinity', 1],
-    });
-    expect(parseJsonReply('')).toEqual({});
-    expect(() => parseJsonReply('{oops')).toThrow();
-  });
-
   it('writes a readable error for replies without an error body', () => {
     expect(errorFromReply(500, 'Internal Server Error', undefined).message).toBe(
       'The tracking service answered 500 Internal Server Error.',

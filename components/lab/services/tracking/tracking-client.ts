@@ -3,130 +3,37 @@
  * through the runner's service proxy on the web app's own origin:
  * `/runner/v1/sessions/<id>/services/5000/api/2.0/mlflow/…` with the session's `X-Academy-Token`.
  *
- * Replies are decoded with zod as MLflow writes them: empty lists may be left out, int64 fields
- * may come as numbers or decimal strings, and metric values may be "NaN", "Infinity" or
- * "-Infinity". Every failure becomes a `TrackingError` whose message is the server's sentence.
+ * Requests and replies are the wire module's (`@/labkit/tracking/wire`, the same the service
+ * parses with): replies are decoded as MLflow writes them (empty lists may be left out, int64
+ * fields may come as decimal strings, metric values may be "NaN", "Infinity" or "-Infinity"), then
+ * mapped to the camelCase shapes the pages use. Every failure becomes a `TrackingError` whose
+ * message is the server's sentence.
  */
 import { z } from 'zod';
 import { labkitServices } from '@/lab-runner/api/labkit-services';
+import {
+  apiPrefixes,
+  artifactProxyPrefixes,
+  errorBodySchema,
+  followPageTokens,
+  parseJson,
+  queryOf,
+  registryEndpoints,
+  trackingEndpoints,
+  type Endpoint,
+  type Experiment as WireExperiment,
+  type Metric as WireMetric,
+  type ModelStage,
+  type ModelVersion as WireModelVersion,
+  type ParsedResponse,
+  type RegisteredModel as WireRegisteredModel,
+  type RequestFields,
+  type Run as WireRun,
+  type RunStatus,
+} from '@/labkit/tracking/wire';
 import { fetchWithToken, type SessionAccess } from '../../session-access';
 
-// ── decoding ────────────────────────────────────────────────────────────────────────────────────
-
-/** An int64 as MLflow sends it: a JSON number or a decimal string. */
-const int64 = z.union([
-  z.number(),
-  z
-    .string()
-    .regex(/^-?\d+$/)
-    .transform(Number),
-]);
-
-/** A double as MLflow sends it: a number, or "NaN" / "Infinity" / "-Infinity". */
-export const metricValue = z.union([
-  z.number(),
-  z
-    .enum(['NaN', 'Infinity', '-Infinity', 'nan', 'inf', '-inf'])
-    .transform((text) =>
-      text.toLowerCase() === 'nan' ? Number.NaN : text.startsWith('-') ? -Infinity : Infinity,
-    ),
-]);
-
-const tagSchema = z.object({ key: z.string(), value: z.string().default('') });
-const tags = z.array(tagSchema).default([]);
-
-const experimentSchema = z.object({
-  experiment_id: z.string(),
-  name: z.string(),
-  artifact_location: z.string().optional(),
-  lifecycle_stage: z.string().default('active'),
-  creation_time: int64.optional(),
-  last_update_time: int64.optional(),
-  tags,
-});
-
-const metricSchema = z.object({
-  key: z.string(),
-  value: metricValue,
-  timestamp: int64.default(0),
-  step: int64.default(0),
-});
-
-const runStatuses = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] as const;
-export type RunStatus = (typeof runStatuses)[number];
-
-const runSchema = z.object({
-  info: z.object({
-    run_id: z.string().optional(),
-    run_uuid: z.string().optional(),
-    run_name: z.string().optional(),
-    experiment_id: z.string(),
-    user_id: z.string().optional(),
-    status: z.enum(runStatuses).catch('RUNNING'),
-    start_time: int64.optional(),
-    end_time: int64.optional().nullable(),
-    artifact_uri: z.string().optional(),
-    lifecycle_stage: z.string().default('active'),
-  }),
-  data: z
-    .object({
-      metrics: z.array(metricSchema).default([]),
-      params: tags,
-      tags,
-    })
-    .default({ metrics: [], params: [], tags: [] }),
-});
-
-const stages = ['None', 'Staging', 'Production', 'Archived'] as const;
-export type ModelStage = (typeof stages)[number];
-
-const modelVersionSchema = z.object({
-  name: z.string(),
-  version: z.union([z.string(), z.number().transform(String)]),
-  creation_timestamp: int64.optional(),
-  last_updated_timestamp: int64.optional(),
-  current_stage: z
-    .string()
-    .default('None')
-    .transform((stage): ModelStage => stages.find((s) => s.toLowerCase() === stage.toLowerCase()) ?? 'None'),
-  description: z.string().optional(),
-  source: z.string().optional(),
-  run_id: z.string().optional(),
-  status: z.string().optional(),
-  tags,
-  aliases: z.array(z.string()).default([]),
-});
-
-const registeredModelSchema = z.object({
-  name: z.string(),
-  creation_timestamp: int64.optional(),
-  last_updated_timestamp: int64.optional(),
-  description: z.string().optional(),
-  tags,
-  aliases: z.array(z.object({ alias: z.string(), version: z.string() })).default([]),
-  latest_versions: z.array(modelVersionSchema).default([]),
-});
-
-const artifactFileSchema = z.object({
-  path: z.string(),
-  is_dir: z.boolean().default(false),
-  file_size: int64.optional(),
-});
-
-const pageToken = z.string().optional();
-
-const replies = {
-  experiments: z.object({ experiments: z.array(experimentSchema).default([]), next_page_token: pageToken }),
-  runs: z.object({ runs: z.array(runSchema).default([]), next_page_token: pageToken }),
-  run: z.object({ run: runSchema }),
-  history: z.object({ metrics: z.array(metricSchema).default([]), next_page_token: pageToken }),
-  artifacts: z.object({ root_uri: z.string().optional(), files: z.array(artifactFileSchema).default([]) }),
-  models: z.object({
-    registered_models: z.array(registeredModelSchema).default([]),
-    next_page_token: pageToken,
-  }),
-  versions: z.object({ model_versions: z.array(modelVersionSchema).default([]), next_page_token: pageToken }),
-};
+export type { ModelStage, RunStatus };
 
 // ── the types the pages use ─────────────────────────────────────────────────────────────────────
 
@@ -186,7 +93,7 @@ export type RunsPage = { runs: Run[]; nextPageToken: string | null };
 const toRecord = (list: { key: string; value: string }[]) =>
   Object.fromEntries(list.map(({ key, value }) => [key, value]));
 
-function toExperiment(raw: z.infer<typeof experimentSchema>): Experiment {
+function toExperiment(raw: WireExperiment): Experiment {
   return {
     id: raw.experiment_id,
     name: raw.name,
@@ -196,12 +103,12 @@ function toExperiment(raw: z.infer<typeof experimentSchema>): Experiment {
   };
 }
 
-function toMetric(raw: z.infer<typeof metricSchema>): Metric {
+function toMetric(raw: WireMetric): Metric {
   return { key: raw.key, value: raw.value, timestamp: raw.timestamp, step: raw.step };
 }
 
-export function toRun(raw: z.infer<typeof runSchema>): Run {
-  const id = raw.info.run_id ?? raw.info.run_uuid ?? '';
+function toRun(raw: WireRun): Run {
+  const id = raw.info.run_id;
   const tagRecord = toRecord(raw.data.tags);
   return {
     id,
@@ -218,7 +125,7 @@ export function toRun(raw: z.infer<typeof runSchema>): Run {
   };
 }
 
-function toModelVersion(raw: z.infer<typeof modelVersionSchema>): ModelVersion {
+function toModelVersion(raw: WireModelVersion): ModelVersion {
   return {
     name: raw.name,
     version: raw.version,
@@ -234,7 +141,7 @@ function toModelVersion(raw: z.infer<typeof modelVersionSchema>): ModelVersion {
   };
 }
 
-function toRegisteredModel(raw: z.infer<typeof registeredModelSchema>): RegisteredModel {
+function toRegisteredModel(raw: WireRegisteredModel): RegisteredModel {
   return {
     name: raw.name,
     description: raw.description ?? '',
@@ -269,12 +176,11 @@ export class TrackingError extends Error {
   }
 }
 
-const mlflowErrorBody = z.object({ error_code: z.string(), message: z.string() });
 const runnerErrorBody = z.object({ error: z.string(), message: z.string() });
 
 /** The TrackingError for a reply that is not 2xx, from MLflow's or the runner's error body. */
 export function errorFromReply(status: number, statusText: string, payload: unknown): TrackingError {
-  const mlflow = mlflowErrorBody.safeParse(payload);
+  const mlflow = errorBodySchema.safeParse(payload);
   if (mlflow.success) return new TrackingError(mlflow.data.error_code, mlflow.data.message, status);
   const runner = runnerErrorBody.safeParse(payload);
   if (runner.success) return new TrackingError(runner.data.error, runner.data.message, status);
@@ -287,21 +193,6 @@ export function errorFromReply(status: number, statusText: string, payload: unkn
     );
   }
   return new TrackingError('BAD_RESPONSE', `The tracking service answered ${what}.`, status);
-}
-
-/**
- * Parses a JSON reply, accepting the bare `NaN`, `Infinity` and `-Infinity` some servers (Python's
- * json module) write for doubles: they are quoted, as MLflow's protobuf JSON writes them.
- */
-export function parseJsonReply(text: string): unknown {
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const quoted = text.replace(/([:[,]\s*)(-?Infinity|NaN)(?=\s*[,\]}])/g, '$1"$2"');
-    if (quoted === text) throw error;
-    return JSON.parse(quoted);
-  }
 }
 
 // ── paths ───────────────────────────────────────────────────────────────────────────────────────
@@ -323,7 +214,7 @@ export function artifactDownloadPath(artifactUri: string | null, path: string): 
   if (!match) return null;
   const root = (match[1] ?? '').replace(/^\/+|\/+$/g, '');
   const segments = [...root.split('/'), ...path.split('/')].filter((s) => s !== '');
-  return `/api/2.0/mlflow-artifacts/artifacts/${segments.map(encodeURIComponent).join('/')}`;
+  return `${artifactProxyPrefixes[0]}/${segments.map(encodeURIComponent).join('/')}`;
 }
 
 // ── the client ──────────────────────────────────────────────────────────────────────────────────
@@ -364,58 +255,56 @@ export class TrackingClient {
 
   /** Every experiment, active ones only unless asked otherwise. */
   async experiments(viewType: 'ACTIVE_ONLY' | 'ALL' = 'ACTIVE_ONLY'): Promise<Experiment[]> {
-    const all: Experiment[] = [];
-    let token: string | undefined;
-    for (let page = 0; page < maxPages; page++) {
-      const reply = await this.call('POST', 'experiments/search', replies.experiments, {
-        max_results: 1000,
-        view_type: viewType,
-        ...(token ? { page_token: token } : {}),
-      });
-      all.push(...reply.experiments.map(toExperiment));
-      token = reply.next_page_token || undefined;
-      if (!token) break;
-    }
-    return all;
+    const { items } = await followPageTokens(
+      'experiments',
+      (pageToken) =>
+        this.call(trackingEndpoints.searchExperiments, {
+          max_results: 1000,
+          view_type: viewType,
+          page_token: pageToken,
+        }),
+      { maxPages },
+    );
+    return items.map(toExperiment);
   }
 
   async searchRuns(options: SearchRunsOptions): Promise<RunsPage> {
-    const reply = await this.call('POST', 'runs/search', replies.runs, {
+    const reply = await this.call(trackingEndpoints.searchRuns, {
       experiment_ids: options.experimentIds,
       filter: options.filter ?? '',
       run_view_type: 'ACTIVE_ONLY',
       max_results: options.maxResults ?? 1000,
       order_by: options.orderBy ?? [],
-      ...(options.pageToken ? { page_token: options.pageToken } : {}),
+      page_token: options.pageToken || undefined,
     });
     return { runs: reply.runs.map(toRun), nextPageToken: reply.next_page_token || null };
   }
 
   async run(runId: string): Promise<Run> {
-    const reply = await this.call('GET', `runs/get?${new URLSearchParams({ run_id: runId })}`, replies.run);
-    return toRun(reply.run);
+    return toRun((await this.call(trackingEndpoints.getRun, { run_id: runId })).run);
   }
 
   /** Every value a metric was logged with, in the order logged. */
   async metricHistory(runId: string, key: string): Promise<Metric[]> {
-    const all: Metric[] = [];
-    let token: string | undefined;
-    for (let page = 0; page < maxPages; page++) {
-      const query = new URLSearchParams({ run_id: runId, metric_key: key });
-      if (token) query.set('page_token', token);
-      const reply = await this.call('GET', `metrics/get-history?${query}`, replies.history);
-      all.push(...reply.metrics.map(toMetric));
-      token = reply.next_page_token || undefined;
-      if (!token) break;
-    }
-    return all;
+    const { items } = await followPageTokens(
+      'metrics',
+      (pageToken) =>
+        this.call(trackingEndpoints.getMetricHistory, {
+          run_id: runId,
+          metric_key: key,
+          page_token: pageToken,
+        }),
+      { maxPages },
+    );
+    return items.map(toMetric);
   }
 
   /** The files and folders in one folder of a run's artifacts (`path` relative to the run's root). */
   async artifacts(runId: string, path = ''): Promise<ArtifactFile[]> {
-    const query = new URLSearchParams({ run_id: runId });
-    if (path) query.set('path', path);
-    const reply = await this.call('GET', `artifacts/list?${query}`, replies.artifacts);
+    const reply = await this.call(trackingEndpoints.listArtifacts, {
+      run_id: runId,
+      path: path || undefined,
+    });
     return reply.files.map((file) => ({ path: file.path, isDir: file.is_dir, size: file.file_size ?? null }));
   }
 
@@ -430,69 +319,54 @@ export class TrackingClient {
       );
     }
     const response = await this.fetchWithToken('GET', `${this.basePath}${proxyPath}`);
-    if (!response.ok) {
-      const text = await response.text().catch(() => '');
-      let payload: unknown;
-      try {
-        payload = parseJsonReply(text);
-      } catch {
-        payload = undefined;
-      }
-      throw errorFromReply(response.status, response.statusText, payload);
-    }
+    if (!response.ok) throw errorFromReply(response.status, response.statusText, await payloadOf(response));
     const { bytes, isTruncated } = await readAtMost(response, maxBytes);
     return { bytes, isTruncated, contentType: response.headers.get('content-type') ?? '' };
   }
 
   async registeredModels(): Promise<RegisteredModel[]> {
-    const all: RegisteredModel[] = [];
-    let token: string | undefined;
-    for (let page = 0; page < maxPages; page++) {
-      const query = new URLSearchParams({ max_results: '1000' });
-      query.append('order_by', 'name ASC');
-      if (token) query.set('page_token', token);
-      const reply = await this.call('GET', `registered-models/search?${query}`, replies.models);
-      all.push(...reply.registered_models.map(toRegisteredModel));
-      token = reply.next_page_token || undefined;
-      if (!token) break;
-    }
-    return all;
+    const { items } = await followPageTokens(
+      'registered_models',
+      (pageToken) =>
+        this.call(registryEndpoints.searchRegisteredModels, {
+          max_results: 1000,
+          order_by: ['name ASC'],
+          page_token: pageToken,
+        }),
+      { maxPages },
+    );
+    return items.map(toRegisteredModel);
   }
 
   /** A registered model's versions, newest first. */
   async modelVersions(name: string): Promise<ModelVersion[]> {
-    const all: ModelVersion[] = [];
-    let token: string | undefined;
-    const filter = `name = ${quoteValue(name)}`;
-    for (let page = 0; page < maxPages; page++) {
-      const query = new URLSearchParams({ filter, max_results: '1000' });
-      if (token) query.set('page_token', token);
-      const reply = await this.call('GET', `model-versions/search?${query}`, replies.versions);
-      all.push(...reply.model_versions.map(toModelVersion));
-      token = reply.next_page_token || undefined;
-      if (!token) break;
-    }
-    return all
+    const { items } = await followPageTokens(
+      'model_versions',
+      (pageToken) =>
+        this.call(registryEndpoints.searchModelVersions, {
+          filter: `name = ${quoteValue(name)}`,
+          max_results: 1000,
+          page_token: pageToken,
+        }),
+      { maxPages },
+    );
+    return items
       .filter((version) => version.name === name)
+      .map(toModelVersion)
       .sort((a, b) => Number(b.version) - Number(a.version));
   }
 
-  private async call<T>(
-    method: 'GET' | 'POST',
-    endpoint: string,
-    schema: z.ZodType<T>,
-    body?: unknown,
-  ): Promise<T> {
-    const response = await this.fetchWithToken(method, `${this.basePath}/api/2.0/mlflow/${endpoint}`, body);
-    const text = await response.text().catch(() => '');
-    let payload: unknown;
-    try {
-      payload = parseJsonReply(text);
-    } catch {
-      payload = undefined;
-    }
+  /** Calls one endpoint with the method MLflow's client uses and decodes the reply with its schema. */
+  private async call<E extends Endpoint>(endpoint: E, fields: RequestFields<E>): Promise<ParsedResponse<E>> {
+    const [method] = endpoint.methods;
+    const url = `${this.basePath}${apiPrefixes[0]}/${endpoint.path}`;
+    const response =
+      method === 'GET'
+        ? await this.fetchWithToken(method, `${url}?${queryOf(fields as Record<string, unknown>)}`)
+        : await this.fetchWithToken(method, url, fields);
+    const payload = await payloadOf(response);
     if (!response.ok) throw errorFromReply(response.status, response.statusText, payload);
-    const parsed = schema.safeParse(payload);
+    const parsed = (endpoint.response as E['response']).safeParse(payload);
     if (!parsed.success) {
       throw new TrackingError(
         'BAD_RESPONSE',
@@ -516,6 +390,16 @@ export class TrackingClient {
           0,
         ),
     });
+  }
+}
+
+/** A reply's JSON, or `undefined` when it has none that parses. */
+async function payloadOf(response: Response): Promise<unknown> {
+  const text = await response.text().catch(() => '');
+  try {
+    return parseJson(text);
+  } catch {
+    return undefined;
   }
 }
 
