@@ -7,8 +7,8 @@
  * values (ids, times, random names), then applied. Replay only applies, so it cannot fail halfway.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
+import { Journal } from '../shared/journal';
 import { invalidParameter, MlflowError, notFound } from './errors';
 import { ModelRegistry, type RegistryEvent } from './registry';
 import { decodeDouble, encodeDouble, type LifecycleStage, type RunStatus } from './wire';
@@ -175,7 +175,7 @@ export class TrackingStore {
   private readonly experiments = new Map<string, Experiment>();
   private readonly runs = new Map<string, Run>();
   private nextExperimentId = 1;
-  private journalFd: number | null = null;
+  private journal: Journal<Event> | null = null;
   /** The model registry, kept in the same journal. */
   readonly registry: ModelRegistry;
 
@@ -189,14 +189,7 @@ export class TrackingStore {
   /** Opens (creating if needed) the store in `dataDir` and replays its journal. */
   static open(dataDir: string, options: { now?: () => number } = {}): TrackingStore {
     const store = new TrackingStore(dataDir, options.now ?? Date.now);
-    fs.mkdirSync(dataDir, { recursive: true });
-    const journalPath = path.join(dataDir, journalFileName);
-    const validBytes = fs.existsSync(journalPath) ? store.replay(fs.readFileSync(journalPath, 'utf8')) : 0;
-    if (fs.existsSync(journalPath) && validBytes < fs.statSync(journalPath).size) {
-      // A crash mid-append leaves a torn last line; drop it rather than refuse to start.
-      fs.truncateSync(journalPath, validBytes);
-    }
-    store.journalFd = fs.openSync(journalPath, 'a');
+    store.journal = Journal.open<Event>(path.join(dataDir, journalFileName), (event) => store.apply(event));
     if (!store.experiments.has(defaultExperimentId)) {
       const time = store.now();
       store.commit({
@@ -216,38 +209,13 @@ export class TrackingStore {
   }
 
   close(): void {
-    if (this.journalFd !== null) fs.closeSync(this.journalFd);
-    this.journalFd = null;
-  }
-
-  /** Applies every complete journal line; returns the byte length of the part that was valid. */
-  private replay(text: string): number {
-    let offset = 0;
-    while (offset < text.length) {
-      const end = text.indexOf('\n', offset);
-      if (end === -1) break;
-      const line = text.slice(offset, end);
-      if (line.trim() !== '') {
-        let event: Event;
-        try {
-          event = JSON.parse(line) as Event;
-        } catch {
-          const isLastLine = end === text.length - 1;
-          if (isLastLine) break;
-          throw new Error(
-            `Tracking journal ${this.dataDir}/${journalFileName} is corrupt at byte ${offset}.`,
-          );
-        }
-        this.apply(event);
-      }
-      offset = end + 1;
-    }
-    return Buffer.byteLength(text.slice(0, offset), 'utf8');
+    this.journal?.close();
+    this.journal = null;
   }
 
   private commit(event: Event): void {
-    if (this.journalFd === null) throw new Error('The tracking store is closed.');
-    fs.writeSync(this.journalFd, `${JSON.stringify(event)}\n`);
+    if (this.journal === null) throw new Error('The tracking store is closed.');
+    this.journal.append(event);
     this.apply(event);
   }
 
