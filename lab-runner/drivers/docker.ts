@@ -1,7 +1,7 @@
 /**
  * The Docker driver: one hardened container per sandbox, through dockerode only (DOCKER_HOST is
- * honoured by dockerode itself). See DESIGN.md §4 and reference/sandbox-security.md for why each
- * setting is there.
+ * honoured by dockerode itself). docs/lab-runner.md ("Hardening") says why each setting is there
+ * and which attack it stops.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
