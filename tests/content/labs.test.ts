@@ -1,13 +1,14 @@
 /**
- * The labs as shipped (and the test fixtures): each lab.yaml validates, its steps compile through
- * the chapters' MDX pipeline, chapters and labs point at each other consistently, and no program
- * hides inline in a step's runs.
+ * The labs as shipped (and the test fixtures): each lab.yaml validates, and so do its cheats, its
+ * steps compile through the chapters' MDX pipeline, chapters and labs point at each other
+ * consistently, and no program hides inline in a step's runs.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultChaptersDir, loadChapters } from '@/lib/content/chapters';
 import { compileMdx } from '@/lib/content/compile';
+import { loadCheats } from '@/lab-runner/api/cheat-loader';
 import { listLabIds, loadLab, validateLabs } from '@/lab-runner/api/lab-loader';
 
 const root = process.cwd();
@@ -17,6 +18,10 @@ const chapters = loadChapters();
 
 describe.each(listLabIds(labsDir))('lab %s', (labId) => {
   const lab = loadLab(labId, { labsDir, chaptersDir: defaultChaptersDir, root });
+
+  it('has valid cheats, if any (cheats/<step-id>/<cheat-name>/cheat.yaml and its files)', () => {
+    expect(() => loadCheats(lab, { root })).not.toThrow();
+  });
 
   it('belongs to a chapter that lists it', () => {
     const chapter = chapters.find((c) => c.slug === lab.chapter);
@@ -48,9 +53,16 @@ describe.each(listLabIds(labsDir))('lab %s', (labId) => {
 });
 
 describe('test fixture labs', () => {
-  it('are valid labs', () => {
+  it('are valid labs with valid cheats', () => {
     const { problems, labs } = validateLabs({ labsDir: fixturesDir, chaptersDir: defaultChaptersDir, root });
     expect(problems.map((p) => p.message)).toEqual([]);
     expect(labs.length).toBeGreaterThanOrEqual(3);
+    for (const lab of labs) expect(() => loadCheats(lab, { root })).not.toThrow();
+    const cheats = loadCheats(labs.find((lab) => lab.id === 'cheat-cases')!, { root });
+    expect(cheats.map((cheat) => `${cheat.stepId}/${cheat.name}`)).toEqual([
+      'count-lines/fixed-count',
+      'count-lines/planted-helper',
+      'count-lines/prints-only',
+    ]);
   });
 });
