@@ -1,6 +1,7 @@
 /**
  * `npm run labs:verify [lab-id…] [--json file]`: the lab self-test (lab-runner/grading/verify-lab.ts)
- * against real Docker and the sandbox image, one line per lab and step. Exits 1 on any problem.
+ * against real Docker and the sandbox image, one line per verdict: each step in each phase, and each
+ * of the lab's cheats. Exits 1 on any problem, an invalid lab or cheat included.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,10 +9,13 @@ import path from 'node:path';
 import { parseRunnerConfig } from '@/lab-runner/config';
 import { ensureDockerEngine } from '@/lab-runner/drivers/docker-daemon';
 import { verifyLab, type StepVerdict } from '@/lab-runner/grading/verify-lab';
+import { phaseWidthOf, verdictLines } from '@/lab-runner/grading/verdicts';
 import { ensureSandboxImage } from '@/lab-runner/image/build';
 import { createRunner } from '@/lab-runner/server/runner';
 import { projectRoot } from '@/lib/config';
 import { validateLabs } from '@/lab-runner/api/lab-loader';
+import { loadCheats, type Cheat } from '@/lab-runner/api/cheat-loader';
+import { ContentError } from '@/lab-runner/api/content-error';
 
 const args = process.argv.slice(2);
 const jsonIndex = args.indexOf('--json');
@@ -19,11 +23,23 @@ const jsonFile = jsonIndex >= 0 ? args[jsonIndex + 1] : undefined;
 const only = args.filter((arg, i) => !arg.startsWith('--') && i !== jsonIndex + 1);
 
 const labsDir = path.join(projectRoot, 'labs');
-const { labs, problems } = validateLabs({
+const validated = validateLabs({
   labsDir,
   chaptersDir: path.join(projectRoot, 'content', 'chapters'),
   root: projectRoot,
 });
+const problems = [...validated.problems];
+// A lab whose cheats are invalid is a problem, like an invalid lab.yaml, and is not run.
+const cheatsOf = new Map<string, Cheat[]>();
+for (const lab of validated.labs) {
+  try {
+    cheatsOf.set(lab.id, loadCheats(lab, { root: projectRoot }));
+  } catch (error) {
+    if (!(error instanceof ContentError)) throw error;
+    problems.push(error);
+  }
+}
+const labs = validated.labs.filter((lab) => cheatsOf.has(lab.id));
 const selected = only.length ? labs.filter((lab) => only.includes(lab.id)) : labs;
 // With lab ids given, only their problems count.
 const relevantProblems = only.length
@@ -52,21 +68,24 @@ const runner = await createRunner(
 );
 
 const width = Math.max(...selected.flatMap((lab) => lab.steps.map((s) => s.id.length)), 8);
+const phaseWidth = phaseWidthOf(selected.flatMap((lab) => cheatsOf.get(lab.id)!.map((cheat) => cheat.name)));
 const all: StepVerdict[] = [];
 const failures: string[] = [];
 const print = (verdict: StepVerdict) => {
-  const { result } = verdict;
-  const mark = verdict.ok ? '✓' : '✗';
-  console.log(
-    `${mark} ${verdict.labId}  ${verdict.stepId.padEnd(width)}  ${verdict.phase.padEnd(8)} expected ${verdict.expected}, got ${result.status}  (${(result.durationMs / 1000).toFixed(1)} s)${verdict.ok ? '' : `: ${result.message}`}`,
-  );
-  if (!verdict.ok && result.diagnostics) console.log(`    ${result.diagnostics.split('\n').join('\n    ')}`);
+  for (const line of verdictLines(verdict, width, phaseWidth)) console.log(line);
 };
 
 try {
   for (const lab of selected) {
     try {
-      all.push(...(await verifyLab({ sessions: runner.sessions, labs: runner.labs }, lab, print)));
+      all.push(
+        ...(await verifyLab(
+          { sessions: runner.sessions, labs: runner.labs },
+          lab,
+          cheatsOf.get(lab.id)!,
+          print,
+        )),
+      );
     } catch (error) {
       failures.push(`${lab.id}: ${(error as Error).message}`);
       console.log(`✗ ${lab.id}: could not be verified: ${(error as Error).message}`);
