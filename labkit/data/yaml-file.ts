@@ -42,7 +42,7 @@ function toValue(node: unknown, doc: Document, file: string): PyValue {
 
 /** Parses YAML text into values; a syntax error names the file and line. */
 export function parseYaml(text: string, file: string): PyValue {
-  const doc = YAML.parseDocument(text, { prettyErrors: false });
+  const doc = YAML.parseDocument(text, { prettyErrors: true });
   const error = doc.errors[0];
   if (error) {
     const line = error.linePos?.[0]?.line;
