@@ -137,7 +137,7 @@ export function isInterpolated(text: string): boolean {
  */
 export function resolveString(text: string, context: Lookup, field?: string): PyValue {
   const matches = [...text.matchAll(keyPattern)];
-  if (matches.length === 0) return text;
+  if (matches.length === 0) return text.replace(/\\\$\{/g, '${');
   if (matches.length === 1 && matches[0]![0] === text) return context.select(matches[0]![1]!);
   let result = '';
   let index = 0;
