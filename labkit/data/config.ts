@@ -46,10 +46,11 @@ export function parseConfig(text: string, file: string): ConfigSections {
   return sections;
 }
 
-/** The text of a config file, as DVC writes it. */
+/** The text of a config file, as DVC writes it (`[core]` first). */
 export function renderConfig(sections: ConfigSections): string {
   const lines: string[] = [];
-  for (const [name, values] of sections) {
+  const ordered = [...sections].sort(([a], [b]) => Number(b === 'core') - Number(a === 'core'));
+  for (const [name, values] of ordered) {
     if (values.size === 0) continue;
     lines.push(name.includes(' ') ? `['${name}']` : `[${name}]`);
     for (const [key, value] of values) lines.push(`    ${key} = ${value}`);
