@@ -355,7 +355,12 @@ The workspace and every recorded experiment (newest first) with its parameters a
     const { values, positionals } = parseOptions(args, { json: { type: 'boolean' } });
     noPositionals(positionals);
     const { repo } = loadWorkspace(cwd);
-    const experiments = new ExperimentStore(repo).list().sort((a, b) => b.createdAt - a.createdAt);
+    // Newest first (the later recorded first among equal times).
+    const experiments = new ExperimentStore(repo)
+      .list()
+      .map((experiment, index) => ({ experiment, index }))
+      .sort((a, b) => b.experiment.createdAt - a.experiment.createdAt || b.index - a.index)
+      .map(({ experiment }) => experiment);
     const workspace = collectValues(cwd);
     const workspaceRow = {
       name: 'workspace',
