@@ -9,6 +9,8 @@ const commands: Record<string, () => Promise<Command>> = {
   services: async () => (await import('./services')).servicesCommand,
   runs: async () => (await import('./runs')).runsCommand,
   models: async () => (await import('./models')).modelsCommand,
+  data: async () => (await import('./data')).dataCommand,
+  pipeline: async () => (await import('./pipeline')).pipelineCommand,
 };
 
 function usage(): string {
@@ -20,6 +22,8 @@ function usage(): string {
     "  services up|status [service…]                       start the lab's services in the background",
     '  runs list|show|compare                              read the runs on the tracking server',
     '  models list|show|promote                            the model registry: versions, stages, aliases',
+    '  data add|status|checkout|push|pull|diff|…           DVC data versioning on .dvc files and the cache',
+    '  pipeline repro|status|dag|metrics|plots|exp         DVC pipelines: dvc.yaml, params.yaml, dvc.lock',
     '',
     'Run `labkit <command> --help` for the details of one command.',
   ].join('\n');
