@@ -147,3 +147,38 @@ test('the health endpoint reports the database', async ({ request }) => {
   expect(response.status()).toBe(200);
   expect(await response.json()).toEqual({ status: 'ok', database: 'ok' });
 });
+
+test('in the dark theme a code block has one background: its lines and tokens paint none of their own', async ({
+  page,
+}) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(`/learn/${firstChapter.slug}`);
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  const block = page.locator('.prose pre.shiki').first();
+  await expect(block).toBeVisible();
+  const colours = await block.evaluate((pre) => {
+    const transparent = 'rgba(0, 0, 0, 0)';
+    // What shows behind an element: its own background, else the nearest ancestor's.
+    const shownBehind = (element: Element): string => {
+      for (let node: Element | null = element; node; node = node.parentElement) {
+        const colour = getComputedStyle(node).backgroundColor;
+        if (colour !== transparent) return colour;
+      }
+      return transparent;
+    };
+    const codeBackground = getComputedStyle(document.documentElement).getPropertyValue('--code-bg').trim();
+    const probe = document.createElement('div');
+    probe.style.backgroundColor = codeBackground;
+    document.body.append(probe);
+    const expected = getComputedStyle(probe).backgroundColor;
+    probe.remove();
+    return {
+      block: getComputedStyle(pre).backgroundColor,
+      expected,
+      spans: [...pre.querySelectorAll('span')].map(shownBehind),
+    };
+  });
+  expect(colours.block).toBe(colours.expected);
+  expect(colours.spans.length).toBeGreaterThan(0);
+  expect(new Set(colours.spans)).toEqual(new Set([colours.block]));
+});
