@@ -2,11 +2,13 @@
 
 /**
  * The signed-in learner's progress for a static page (the course map, a chapter): asked once in the
- * browser, so the page itself stays static. Signed out, `summary` is null and the components that
- * decorate the page render nothing. Logging in from the header refreshes it.
+ * browser, so the page itself stays static, and only once the page knows someone is signed in.
+ * Signed out, `summary` is null and the components that decorate the page render nothing. Logging
+ * in from the header refreshes it.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { accountChangedEvent } from '@/components/ui/account-changed';
+import { fetchCurrentUser } from '@/components/ui/current-user';
 import { fetchProgressSummary, type ChapterSummary, type ProgressSummary } from './progress-api';
 
 export type ProgressState =
@@ -30,7 +32,9 @@ export function ProgressProvider({ chapter, children }: { chapter?: string; chil
 
   useEffect(() => {
     let isCurrent = true;
-    fetchProgressSummary()
+    // A visitor's page asks only who is signed in: no request for progress that would answer 401.
+    fetchCurrentUser()
+      .then((user) => (user ? fetchProgressSummary() : null))
       .then((summary) => {
         if (isCurrent) setState(summary ? { status: 'signed-in', summary } : { status: 'signed-out' });
       })

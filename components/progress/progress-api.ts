@@ -1,7 +1,7 @@
 /**
- * The browser's side of the progress API (app/api/progress/…). Reading the summary tells a static
- * page whether someone is signed in: 401 means nobody is, and the page stays as it is. Other
- * failures throw the server's ApiError.
+ * The browser's side of the progress API (app/api/progress/…). Pages ask for the summary only
+ * when someone is signed in (components/ui/current-user.ts); a 401 (the session ended meanwhile)
+ * reads as nobody. Other failures throw the server's ApiError.
  */
 import { apiErrorOf, apiFetch } from '@/lib/http/api-client';
 import type { QuizGrade } from '@/lib/progress/quiz-score';

@@ -2,9 +2,10 @@
 
 /**
  * The header's account corner. Pages such as chapters are static, so who is logged in is asked in
- * the browser (GET /api/auth/me) instead of making every page render per request. Signed out: "Log
- * in" and "Sign up". Signed in: a menu under the user's name with My progress, Instructor and Admin
- * (by role) and Log out.
+ * the browser (GET /api/auth/me, through current-user.ts) instead of making every page render per
+ * request. Signed out: "Log in" and "Sign up". Signed in: a menu under the user's name with My
+ * progress, Instructor and Admin (by role) and Log out. Each state takes the same height, so the
+ * header does not move when the answer arrives.
  */
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
@@ -13,7 +14,8 @@ import type { PublicUser } from '@/lib/auth/public-user';
 import { hasRole } from '@/lib/auth/roles';
 import { apiErrorOf, apiFetch } from '@/lib/http/api-client';
 import styles from './AccountMenu.module.css';
-import { accountChangedEvent } from './account-changed';
+import { accountChangedEvent, announceAccountChange } from './account-changed';
+import { fetchCurrentUser } from './current-user';
 
 type AccountState =
   { status: 'loading' } | { status: 'signed-out' } | { status: 'signed-in'; user: PublicUser };
@@ -38,11 +40,9 @@ export function AccountMenu() {
   useEffect(() => {
     let isCurrent = true;
     const load = () => {
-      fetch('/api/auth/me', { credentials: 'same-origin', cache: 'no-store' })
-        .then((response) => (response.ok ? (response.json() as Promise<{ user: PublicUser | null }>) : null))
-        .then((body) => {
-          if (!isCurrent) return;
-          setAccount(body?.user ? { status: 'signed-in', user: body.user } : { status: 'signed-out' });
+      fetchCurrentUser()
+        .then((user) => {
+          if (isCurrent) setAccount(user ? { status: 'signed-in', user } : { status: 'signed-out' });
         })
         .catch(() => {
           if (isCurrent) setAccount({ status: 'signed-out' });
@@ -82,6 +82,7 @@ export function AccountMenu() {
       return;
     }
     setAccount({ status: 'signed-out' });
+    announceAccountChange();
     router.push('/');
     router.refresh();
   }, [router]);

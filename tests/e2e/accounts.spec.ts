@@ -125,3 +125,48 @@ test('a ?next= pointing at another site is ignored', async ({ page, request }) =
   await fillLogIn(page, account.email, account.password);
   await expect(page).toHaveURL(/\/learn$/);
 });
+
+test('a visitor reading the course map and a chapter makes no request that fails and logs no error', async ({
+  page,
+}) => {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+  });
+  for (const path of ['/learn', '/learn/01-mlops-fundamentals']) {
+    await page.goto(path);
+    await expect(header(page).getByRole('link', { name: 'Log in' })).toBeVisible();
+    await page.waitForLoadState('networkidle');
+  }
+  // Reading on to the end of the chapter asks nothing either.
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await page.waitForLoadState('networkidle');
+  expect(problems).toEqual([]);
+});
+
+for (const who of ['a visitor', 'a signed-in learner'] as const) {
+  test(`the header keeps its height when the account corner appears, for ${who}`, async ({ page }) => {
+    if (who === 'a signed-in learner') await signUp(page, 'Height Check');
+    // Hold the answer to "who is this?" so the header can be measured before and after it.
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    await page.route('**/api/auth/me', async (route) => {
+      await answered;
+      await route.continue();
+    });
+    await page.goto('/learn');
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    const before = (await header(page).boundingBox())?.height;
+    answer();
+    const corner =
+      who === 'a visitor' ? header(page).getByRole('link', { name: 'Sign up' }) : accountButton(page);
+    await expect(corner).toBeVisible();
+    const after = (await header(page).boundingBox())?.height;
+    expect(before).toBeGreaterThan(0);
+    expect(after).toBe(before);
+  });
+}
