@@ -182,3 +182,30 @@ test('in the dark theme a code block has one background: its lines and tokens pa
   expect(colours.spans.length).toBeGreaterThan(0);
   expect(new Set(colours.spans)).toEqual(new Set([colours.block]));
 });
+
+/** The ligature settings of every element `selector` matches on the page, deduplicated. */
+async function ligatureSettings(page: Page, selector: string) {
+  return page.locator(selector).evaluateAll((elements) => [
+    ...new Set(
+      elements.map((element) => {
+        const style = getComputedStyle(element);
+        return `${style.fontVariantLigatures} | ${style.fontFeatureSettings}`;
+      }),
+    ),
+  ]);
+}
+
+test('code is set without ligatures (">=" stays two characters) in chapters and lab steps', async ({
+  page,
+}) => {
+  const noLigatures = [`none | normal`];
+  await page.goto('/learn/02-experiment-tracking');
+  const inline = page.locator('.prose :not(pre) > code', { hasText: '>=' }).first();
+  await expect(inline).toBeVisible();
+  expect(await ligatureSettings(page, '.prose code')).toEqual(noLigatures);
+  expect(await ligatureSettings(page, '.prose pre, .prose pre span')).toEqual(noLigatures);
+
+  await page.goto('/labs/reproducible-training');
+  await expect(page.locator('.prose code').first()).toBeAttached();
+  expect(await ligatureSettings(page, '.prose code')).toEqual(noLigatures);
+});

@@ -40,6 +40,25 @@ async function editorText(page: Page, file: string): Promise<string | undefined>
   }, file);
 }
 
+/**
+ * Whether the elements are set with ligatures: "off" when `font-variant-ligatures` is none or the
+ * font features turn off "liga" and "calt" (as Monaco does), else the settings found.
+ */
+async function ligatures(elements: Locator): Promise<string[]> {
+  return elements.evaluateAll((nodes) => [
+    ...new Set(
+      nodes.map((node) => {
+        const style = getComputedStyle(node);
+        const features = style.fontFeatureSettings;
+        return style.fontVariantLigatures === 'none' ||
+          (/"liga" 0/.test(features) && /"calt" 0/.test(features))
+          ? 'off'
+          : `${style.fontVariantLigatures} | ${features}`;
+      }),
+    ),
+  ]);
+}
+
 /** Pastes text into the focused element, as Ctrl+V from the clipboard would (no auto-indent). */
 async function paste(page: Page, text: string) {
   await page.evaluate((value) => {
@@ -83,12 +102,15 @@ test('a learner starts lab 1, runs the script, fixes it in Monaco and passes the
   await page.keyboard.type('python3 train.py\n');
   await expect(screenText(terminal)).toContainText('saved the model to model.joblib', { timeout: 30_000 });
   await expect(screenText(terminal)).toContainText('mae:');
+  // No ligatures in the terminal: ">=" stays the two characters a learner types.
+  expect(await ligatures(screenText(terminal).locator('span'))).toEqual(['off']);
 
   // The editor opened train.py (the lab's first file) and shows the starter.
   const editor = page.getByTestId('code-editor');
   await page.getByRole('tree', { name: 'Files' }).getByRole('treeitem', { name: 'train.py' }).click();
   await expect(editor).toHaveAttribute('data-active-file', 'train.py');
   await expect.poll(() => editorText(page, 'train.py')).toBe(starter);
+  expect(await ligatures(editor.locator('.view-lines'))).toEqual(['off']);
   await keepScreenshot(page, 'lab-workspace-started');
 
   // Check before the fix: not yet.
