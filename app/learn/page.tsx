@@ -1,14 +1,21 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { ChapterMarks, CourseProgressNote, StageProgress } from '@/components/progress/CourseMapProgress';
+import {
+  ChapterMarks,
+  CourseProgressNote,
+  LabStatusMark,
+  StageProgress,
+} from '@/components/progress/CourseMapProgress';
 import { ProgressProvider } from '@/components/progress/ProgressProvider';
 import { courseMap } from '@/lib/content/course-map';
 import { getChapters } from '@/lib/content/course';
+import { getLabs } from '@/lib/labs/catalog';
 
 export const metadata: Metadata = { title: 'Course' };
 
 export default function LearnPage() {
   const stages = courseMap(getChapters());
+  const labs = getLabs();
   // Static: the learner's progress is asked in the browser and decorates the map (ProgressProvider).
   return (
     <ProgressProvider>
@@ -45,6 +52,19 @@ export default function LearnPage() {
                     <span>{chapter.minutes} min read</span>
                   </p>
                   <ChapterMarks chapter={chapter.slug} />
+                  {labs.some((lab) => lab.chapter === chapter.slug) ? (
+                    <ul className="chapter-card__labs" aria-label={`Labs of chapter ${chapter.order}`}>
+                      {labs
+                        .filter((lab) => lab.chapter === chapter.slug)
+                        .map((lab) => (
+                          <li key={lab.id} data-testid={`course-lab-${lab.id}`}>
+                            <span className="chapter-card__lab-label">Lab</span>
+                            <Link href={`/labs/${lab.id}`}>{lab.title}</Link>
+                            <LabStatusMark labId={lab.id} />
+                          </li>
+                        ))}
+                    </ul>
+                  ) : null}
                   <div className="chapter-card__objectives">
                     <p className="chapter-card__objectives-title">You will be able to</p>
                     <ul>

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { ChapterProgressList, LabProgressList, ResumeLab } from '@/components/progress/MyProgress';
+import { ChapterProgressList, LabProgressList, NextLab } from '@/components/progress/MyProgress';
 import { MyWorkshops } from '@/components/workshops/MyWorkshops';
 import { requirePageUser } from '@/lib/auth/page-guards';
 import { progressSummary } from '@/lib/progress/summary';
@@ -19,7 +19,7 @@ export default async function MyProgressPage() {
           Signed in as <strong>{user.name}</strong>. Chapters you read, your quiz scores and your labs are
           saved here as you go.
         </p>
-        <ResumeLab summary={summary} />
+        <NextLab summary={summary} />
       </header>
       <LabProgressList labs={summary.labs} />
       <MyWorkshops userId={user.id} />

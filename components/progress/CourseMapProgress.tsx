@@ -1,11 +1,13 @@
 'use client';
 
 /**
- * The signed-in learner's marks on the course map (/learn): per chapter whether it was read, the
- * best quiz score and whether its labs are done; per maturity level, how many chapters are read.
- * Signed out, or while loading, nothing is shown, so the static page looks as it always did.
+ * The signed-in learner's marks on the course map (/learn): per chapter whether it was read and the
+ * best quiz score, per lab whether it is done, in progress or not started; per maturity level, how
+ * many chapters are read; and the lab to do next. Signed out, or while loading, nothing is shown,
+ * so the static page looks as it always did.
  */
 import Link from 'next/link';
+import { labStatus, suggestionLabel } from '@/lib/progress/next-lab';
 import { useProgress } from './ProgressProvider';
 import styles from './progress.module.css';
 
@@ -13,7 +15,6 @@ export function ChapterMarks({ chapter }: { chapter: string }) {
   const state = useProgress()?.state;
   if (state?.status !== 'signed-in') return null;
   const summary = state.summary.chapters.find((entry) => entry.slug === chapter);
-  const labs = state.summary.labs.filter((lab) => lab.chapter === chapter);
   if (!summary) return null;
   return (
     <ul className={styles.marks} aria-label="Your progress" data-testid={`chapter-marks-${chapter}`}>
@@ -27,21 +28,28 @@ export function ChapterMarks({ chapter }: { chapter: string }) {
           Quiz {summary.quiz.bestScore}/{summary.quiz.total}
         </li>
       ) : null}
-      {labs.map((lab) => (
-        <li
-          key={lab.id}
-          className={`${styles.mark} ${lab.isCompleted ? styles.markDone : lab.stepsPassed ? styles.markProgress : ''}`}
-        >
-          <Link href={`/labs/${lab.id}`} title={lab.title}>
-            {lab.isCompleted
-              ? `✓ Lab done`
-              : lab.stepsPassed
-                ? `Lab ${lab.stepsPassed}/${lab.stepsTotal} steps`
-                : 'Lab not started'}
-          </Link>
-        </li>
-      ))}
     </ul>
+  );
+}
+
+const statusText = { done: '✓ Done', 'in-progress': 'In progress', 'not-started': 'Not started' } as const;
+
+/** Beside a lab on the course map: done, in progress or not started, for a signed-in learner. */
+export function LabStatusMark({ labId }: { labId: string }) {
+  const state = useProgress()?.state;
+  if (state?.status !== 'signed-in') return null;
+  const lab = state.summary.labs.find((entry) => entry.id === labId);
+  if (!lab) return null;
+  const status = labStatus(lab);
+  const detail = status === 'in-progress' ? `, ${lab.stepsPassed} of ${lab.stepsTotal} steps` : '';
+  return (
+    <span
+      className={`${styles.mark} ${status === 'done' ? styles.markDone : status === 'in-progress' ? styles.markProgress : ''}`}
+    >
+      <span className="visually-hidden">Your status: </span>
+      {statusText[status]}
+      {detail}
+    </span>
   );
 }
 
@@ -59,7 +67,7 @@ export function StageProgress({ chapters }: { chapters: string[] }) {
   );
 }
 
-/** Under the course map's title: the learner's totals and the lab to resume, or how to save progress. */
+/** Under the course map's title: the learner's totals and the lab to do next, or how to save progress. */
 export function CourseProgressNote() {
   const state = useProgress()?.state;
   if (!state || state.status === 'loading') return null;
@@ -71,15 +79,15 @@ export function CourseProgressNote() {
       </p>
     );
   }
-  const { chapters, labs, resume } = state.summary;
+  const { chapters, labs, next } = state.summary;
   const read = chapters.filter((chapter) => chapter.readAt).length;
   const done = labs.filter((lab) => lab.isCompleted).length;
   return (
     <p data-testid="course-progress">
       You have read {read} of {chapters.length} chapters and finished {done} of {labs.length} labs.{' '}
-      {resume ? (
+      {next ? (
         <>
-          <Link href={`/labs/${resume.labId}`}>Resume {resume.title}</Link> ·{' '}
+          <Link href={`/labs/${next.labId}`}>{suggestionLabel(next)}</Link> ·{' '}
         </>
       ) : null}
       <Link href="/me">Your progress</Link>

@@ -1,8 +1,9 @@
 /**
- * The learner's own progress on /me: the lab to resume, every chapter (read? best quiz score) and
+ * The learner's own progress on /me: the lab to do next, every chapter (read? best quiz score) and
  * the labs they started (steps passed as a bar, where they are). Server-rendered from the summary.
  */
 import Link from 'next/link';
+import { suggestionLabel } from '@/lib/progress/next-lab';
 import type { ChapterSummary, LabSummary, ProgressSummary } from '@/lib/progress/summary';
 import styles from './progress.module.css';
 
@@ -17,25 +18,28 @@ function When({ iso }: { iso: string }) {
   return <time dateTime={iso}>{dateFormat.format(new Date(iso))}</time>;
 }
 
-export function ResumeLab({ summary }: { summary: ProgressSummary }) {
-  const { resume } = summary;
-  if (!resume) {
+/** The lab to do next: the one to resume, or the next in the course after the one just finished. */
+export function NextLab({ summary }: { summary: ProgressSummary }) {
+  const { next } = summary;
+  if (!next) {
+    const isAllDone = summary.labs.length > 0 && summary.labs.every((lab) => lab.isCompleted);
     return (
-      <div className={styles.resume}>
-        <p>You have not opened a lab yet.</p>
+      <div className={styles.resume} data-testid="next-lab">
+        <p>{isAllDone ? 'You have finished every lab.' : 'You have not opened a lab yet.'}</p>
         <Link className="button" href="/labs">
-          Browse the labs
+          {isAllDone ? 'Revisit the labs' : 'Browse the labs'}
         </Link>
       </div>
     );
   }
-  const lab = summary.labs.find((entry) => entry.id === resume.labId);
+  const lab = summary.labs.find((entry) => entry.id === next.labId);
   return (
-    <div className={styles.resume}>
-      <Link className="button" href={`/labs/${resume.labId}`}>
-        {resume.isCompleted ? 'Revisit' : 'Resume'} {resume.title}
+    <div className={styles.resume} data-testid="next-lab">
+      {next.finished ? <p>You finished {next.finished.title}.</p> : null}
+      <Link className="button" href={`/labs/${next.labId}`}>
+        {suggestionLabel(next)}
       </Link>
-      {lab?.currentStep && !resume.isCompleted ? <p>You were on “{lab.currentStep.title}”.</p> : null}
+      {lab?.currentStep && next.action !== 'start' ? <p>You were on “{lab.currentStep.title}”.</p> : null}
     </div>
   );
 }

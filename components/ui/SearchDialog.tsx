@@ -31,7 +31,7 @@ function isTypingTarget(target: EventTarget | null): boolean {
   );
 }
 
-/** Search over chapters and the glossary, from every page: the button, `/` or Ctrl/⌘+K. */
+/** Search over chapters, labs and the glossary, from every page: the button, `/` or Ctrl/⌘+K. */
 export function SearchDialog() {
   const router = useRouter();
   const dialogRef = useRef<HTMLDialogElement>(null);
@@ -104,7 +104,7 @@ export function SearchDialog() {
             ref={inputRef}
             type="search"
             className="search-dialog__input"
-            placeholder="Search chapters and glossary, e.g. canary"
+            placeholder="Search chapters, labs and glossary, e.g. canary"
             aria-label="Search"
             aria-controls="search-results"
             aria-activedescendant={hits[active] ? `search-hit-${active}` : undefined}

@@ -1,9 +1,18 @@
+import path from 'node:path';
 import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
+import { listLabIds, loadLab } from '@/lab-runner/api/lab-loader';
 import { loadChapters } from './chapters';
 import { compileMdx } from './compile';
 import { loadGlossary } from './glossary';
-import { buildSearchIndex, plainText, searchDocuments, searchOptions, splitSections } from './search-index';
+import {
+  buildSearchIndex,
+  labSearchEntry,
+  plainText,
+  searchDocuments,
+  searchOptions,
+  splitSections,
+} from './search-index';
 
 describe('splitSections', () => {
   it('splits at ## headings outside code fences', () => {
@@ -31,5 +40,26 @@ describe('the course search index', () => {
     expect(results.some((r) => String(r.url).startsWith('/learn/'))).toBe(true);
     const glossaryHit = restored.search('population stability').find((r) => r.kind === 'term');
     expect(glossaryHit?.url).toBe('/learn/glossary#psi');
+  });
+});
+
+describe('labs in the search index', () => {
+  it('finds a lab by its title, its summary and its steps, and leads to the lab page', async () => {
+    const labsDir = path.join(process.cwd(), 'labs');
+    const labs = listLabIds(labsDir).map((id) => labSearchEntry(loadLab(id, { labsDir })));
+    const chapters = loadChapters().map((chapter) => ({ chapter, toc: [] }));
+    const index = MiniSearch.loadJSON(
+      JSON.stringify(buildSearchIndex(searchDocuments(chapters, [], labs))),
+      searchOptions,
+    );
+    const labHits = (query: string) => index.search(query).filter((hit) => hit.kind === 'lab');
+    expect(labHits('model registry')[0]).toMatchObject({
+      title: 'Model registry',
+      context: 'Lab · Chapter 5',
+      url: '/labs/model-registry',
+    });
+    // Words of the summary and of a step's text.
+    expect(labHits('lock its packages')[0]?.url).toBe('/labs/reproducible-training');
+    expect(labHits('deterministic').map((hit) => hit.url)).toContain('/labs/reproducible-training');
   });
 });

@@ -1,8 +1,11 @@
 /**
- * The search index: one document per chapter, per chapter section (## heading) and per glossary
- * term, indexed with MiniSearch at build time and searched in the browser.
+ * The search index: one document per chapter, per chapter section (## heading), per lab and per
+ * glossary term, indexed with MiniSearch at build time and searched in the browser.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import MiniSearch from 'minisearch';
+import type { Lab } from '@/lab-runner/api/lab-loader';
 import type { Chapter } from './chapters';
 import type { GlossaryTerm } from './glossary';
 import type { TocEntry } from './rehype-toc';
@@ -44,9 +47,29 @@ export function splitSections(source: string): { heading: string; body: string }
   return sections;
 }
 
+/** A lab as the index needs it: what it is about and the words of its steps. */
+export type SearchableLab = Pick<Lab, 'id' | 'title' | 'summary' | 'chapter'> & {
+  steps: { title: string; text: string }[];
+};
+
+/** A lab with its step texts read from their files, as plain words. */
+export function labSearchEntry(lab: Lab): SearchableLab {
+  return {
+    id: lab.id,
+    title: lab.title,
+    summary: lab.summary,
+    chapter: lab.chapter,
+    steps: lab.steps.map((step) => ({
+      title: step.title,
+      text: plainText(fs.readFileSync(/*turbopackIgnore: true*/ path.join(lab.dir, step.body), 'utf8')),
+    })),
+  };
+}
+
 export function searchDocuments(
   chapters: { chapter: Chapter; toc: TocEntry[] }[],
   glossary: GlossaryTerm[],
+  labs: SearchableLab[] = [],
 ): SearchDocument[] {
   const documents: SearchDocument[] = [];
   for (const { chapter, toc } of chapters) {
@@ -74,6 +97,18 @@ export function searchDocuments(
         text,
         excerpt: excerptOf(text),
       });
+    });
+  }
+  for (const lab of labs) {
+    const chapter = chapters.find((entry) => entry.chapter.slug === lab.chapter)?.chapter;
+    documents.push({
+      id: `lab:${lab.id}`,
+      kind: 'lab',
+      title: lab.title,
+      context: chapter ? `Lab · Chapter ${chapter.order}` : 'Lab',
+      url: `/labs/${lab.id}`,
+      text: [lab.summary, ...lab.steps.flatMap((step) => [step.title, step.text])].join(' '),
+      excerpt: excerptOf(lab.summary),
     });
   }
   for (const term of glossary) {

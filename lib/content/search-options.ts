@@ -3,7 +3,7 @@ import type { Options } from 'minisearch';
 
 export type SearchDocument = {
   id: string;
-  kind: 'chapter' | 'section' | 'term';
+  kind: 'chapter' | 'section' | 'lab' | 'term';
   title: string;
   /** Where the result sits, e.g. "Chapter 6 · Serving & deployment strategies". */
   context: string;

@@ -35,7 +35,7 @@ describe('summariseProgress', () => {
       ['second-lab', 0, 1, false],
     ]);
     expect(summary.labs[0]).toMatchObject({ startedAt: null, lastOpenedAt: null, currentStep: null });
-    expect(summary.resume).toBeNull();
+    expect(summary.next).toBeNull();
   });
 
   it('marks a chapter read with the last time the learner reached its end', () => {
@@ -141,7 +141,42 @@ describe('summariseProgress', () => {
         },
       }),
     );
-    expect(summary.resume).toEqual({ labId: 'second-lab', title: 'Second lab', isCompleted: false });
+    expect(summary.next).toEqual({
+      labId: 'second-lab',
+      title: 'Second lab',
+      action: 'resume',
+      finished: null,
+    });
     expect(summary.labs.map((lab) => lab.id)).toEqual(['first-lab', 'second-lab']);
+  });
+
+  it('lists labs in the course order and, once the lab opened last is finished, suggests the next one', () => {
+    const summary = summariseProgress(
+      chapters,
+      // As the catalog lists them: by folder name, not by chapter.
+      [labs[1]!, labs[0]!],
+      records({
+        labs: {
+          progress: [
+            {
+              labId: 'first-lab',
+              currentStep: 'c',
+              startedAt: at('2026-12-01T08:00:00Z'),
+              lastOpenedAt: at('2026-12-02T09:00:00Z'),
+              completedAt: at('2026-12-02T09:00:00Z'),
+            },
+          ],
+          passed: new Map([['first-lab', new Set(['a', 'b', 'c'])]]),
+          revealed: new Map(),
+        },
+      }),
+    );
+    expect(summary.labs.map((lab) => lab.id)).toEqual(['first-lab', 'second-lab']);
+    expect(summary.next).toEqual({
+      labId: 'second-lab',
+      title: 'Second lab',
+      action: 'start',
+      finished: { labId: 'first-lab', title: 'First lab' },
+    });
   });
 });

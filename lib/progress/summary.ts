@@ -1,7 +1,8 @@
 /**
  * A learner's progress through the course, in one shape for /me, the course map on /learn and the
  * chapter pages: per chapter whether it was read and the best quiz score, per lab the steps passed
- * and where the learner is. `summariseProgress` is pure; `progressSummary` loads the records.
+ * and where the learner is, and the lab to do next. `summariseProgress` is pure; `progressSummary`
+ * loads the records.
  */
 import 'server-only';
 import type { Chapter } from '@/lib/content/chapters';
@@ -9,6 +10,7 @@ import { getChapters } from '@/lib/content/course';
 import { getLabs } from '@/lib/labs/catalog';
 import type { Lab } from '@/lab-runner/api/lab-loader';
 import { labRecords, type LabRecords } from '@/lib/labs/progress';
+import { inCourseOrder, suggestLab, type LabSuggestion } from './next-lab';
 import { isBetterGrade } from './quiz-score';
 import { courseRecords, type ChapterReadRecord, type QuizAttemptRecord } from './store';
 
@@ -40,9 +42,10 @@ export type LabSummary = {
 
 export type ProgressSummary = {
   chapters: ChapterSummary[];
+  /** In the course's order (by chapter). */
   labs: LabSummary[];
-  /** The lab opened most recently, to resume. */
-  resume: { labId: string; title: string; isCompleted: boolean } | null;
+  /** The lab to do next (next-lab.ts): the one to resume, or the next after one just finished. */
+  next: LabSuggestion | null;
 };
 
 export type ProgressRecords = {
@@ -82,7 +85,7 @@ export function summariseProgress(
   }));
 
   const opened = new Map(records.labs.progress.map((row) => [row.labId, row]));
-  const labSummaries = labs.map((lab): LabSummary => {
+  const labSummaries = inCourseOrder(labs, chapters).map((lab): LabSummary => {
     const row = opened.get(lab.id);
     const passed = records.labs.passed.get(lab.id) ?? new Set<string>();
     const revealed = records.labs.revealed.get(lab.id) ?? new Set<string>();
@@ -103,17 +106,7 @@ export function summariseProgress(
     };
   });
 
-  const last = labSummaries
-    .filter((lab) => lab.lastOpenedAt !== null)
-    .reduce<LabSummary | null>(
-      (latest, lab) => (!latest || (lab.lastOpenedAt ?? '') > (latest.lastOpenedAt ?? '') ? lab : latest),
-      null,
-    );
-  return {
-    chapters: chapterSummaries,
-    labs: labSummaries,
-    resume: last ? { labId: last.id, title: last.title, isCompleted: last.isCompleted } : null,
-  };
+  return { chapters: chapterSummaries, labs: labSummaries, next: suggestLab(labSummaries) };
 }
 
 export async function progressSummary(userId: string): Promise<ProgressSummary> {

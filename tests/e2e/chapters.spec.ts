@@ -72,3 +72,18 @@ test('search also opens with Ctrl+K and says when nothing matches', async ({ pag
   await input.fill('zzqxv');
   await expect(page.getByRole('status').filter({ hasText: 'Nothing found' })).toBeVisible();
 });
+
+test('search finds a lab by its title or what it teaches, and opens the lab', async ({ page }) => {
+  await page.goto('/learn');
+  const input = page.getByRole('searchbox', { name: 'Search' });
+  await expect(async () => {
+    await page.keyboard.press('/');
+    await expect(input).toBeFocused({ timeout: 1_000 });
+  }).toPass();
+  await input.fill('lock its packages');
+  const labHit = page.getByRole('option').filter({ hasText: /^Reproducible training\s*Lab · Chapter 1/ });
+  await expect(labHit).toHaveCount(1);
+  await labHit.click();
+  await expect(page).toHaveURL(/\/labs\/reproducible-training$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Reproducible training' })).toBeVisible();
+});

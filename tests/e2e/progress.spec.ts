@@ -1,6 +1,8 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import Database from 'better-sqlite3';
 import { loadChapters } from '@/lib/content/chapters';
 import { parseQuizBlock } from '@/lib/content/remark-fenced-components';
 import { listLabIds, loadLab } from '@/lab-runner/api/lab-loader';
@@ -87,10 +89,10 @@ test('a learner answers a quiz and finishes a chapter, and sees both on /me and 
   const marks = page.getByTestId(`chapter-marks-${firstChapter.slug}`);
   await expect(marks.getByText('✓ Read')).toBeVisible();
   await expect(marks.getByText(`Quiz ${questions - 1}/${questions}`)).toBeVisible();
-  await expect(marks.getByRole('link', { name: 'Lab not started' })).toHaveAttribute(
-    'href',
-    `/labs/${lab.id}`,
-  );
+  const chapterLab = page.getByTestId(`course-lab-${lab.id}`);
+  await expect(chapterLab.getByRole('link', { name: lab.title })).toHaveAttribute('href', `/labs/${lab.id}`);
+  // Opened on its first step, nothing passed yet: begun.
+  await expect(chapterLab).toContainText('In progress, 0 of');
   await expect(
     page.getByTestId(`chapter-marks-${chapters[1]!.slug}`).getByText('Not read yet'),
   ).toBeVisible();
@@ -137,3 +139,75 @@ test('a reader who is not logged in gets the same static pages, with nothing sav
   await page.goto('/me');
   await expect(page).toHaveURL(/\/login\?next=%2Fme$/);
 });
+
+test('after finishing a lab, /me suggests the next lab in the course and the course map shows each chapter lab with its status', async ({
+  page,
+}) => {
+  const account = await signUp(page, 'Next Lab Learner');
+  const labs = listLabIds(labsDir)
+    .map((id) => loadLab(id, { labsDir }))
+    .sort(
+      (a, b) =>
+        chapters.findIndex((chapter) => chapter.slug === a.chapter) -
+        chapters.findIndex((chapter) => chapter.slug === b.chapter),
+    );
+  const [finished, next, untouched] = labs;
+  if (!finished || !next || !untouched) throw new Error('this test needs three labs');
+
+  // The learner finished the course's first lab and opened its second (as real Checks would leave
+  // them, written straight into the e2e server's database), and never opened the third.
+  const { user } = (await (await page.request.get('/api/auth/me')).json()) as { user: { id: string } };
+  for (const lab of [finished, next]) {
+    const opened = await page.request.post(`/api/labs/${lab.id}/progress`, {
+      headers: account.mutationHeaders,
+      data: { currentStep: lab.steps.at(lab === finished ? -1 : 0)!.id },
+    });
+    expect(opened.status()).toBe(204);
+  }
+  passSteps(
+    user.id,
+    finished.id,
+    finished.steps.map((step) => step.id),
+  );
+  passSteps(user.id, next.id, [next.steps[0]!.id]);
+  // The finished lab is the one opened last: still, the suggestion is the next one.
+  const reopened = await page.request.post(`/api/labs/${finished.id}/progress`, {
+    headers: account.mutationHeaders,
+    data: { currentStep: finished.steps.at(-1)!.id },
+  });
+  expect(reopened.status()).toBe(204);
+
+  await page.goto('/me');
+  const suggestion = page.getByTestId('next-lab');
+  await expect(suggestion.getByRole('link')).toHaveText(`Continue ${next.title}`);
+  await expect(suggestion.getByRole('link')).toHaveAttribute('href', `/labs/${next.id}`);
+  await expect(page.getByText(`You finished ${finished.title}.`)).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await page.goto('/learn');
+  const labOf = (lab: { id: string }) => page.getByTestId(`course-lab-${lab.id}`);
+  await expect(labOf(finished).getByRole('link', { name: finished.title })).toHaveAttribute(
+    'href',
+    `/labs/${finished.id}`,
+  );
+  await expect(labOf(finished)).toContainText('Done');
+  await expect(labOf(next)).toContainText('In progress');
+  await expect(labOf(untouched)).toContainText('Not started');
+  await expect(page.getByTestId('course-progress')).toContainText(`Continue ${next.title}`);
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+/** A passing Check of each step, as the check route stores it, in the e2e server's database. */
+function passSteps(userId: string, labId: string, stepIds: string[]) {
+  const db = new Database('test-results/e2e/academy.db', { timeout: 5_000 });
+  try {
+    const insert = db.prepare(
+      `INSERT INTO "LabStepResult" ("id", "userId", "labId", "stepId", "status", "message", "details", "durationMs", "createdAt")
+       VALUES (?, ?, ?, ?, 'pass', 'Passed.', '[]', 1, ?)`,
+    );
+    for (const stepId of stepIds)
+      insert.run(crypto.randomUUID(), userId, labId, stepId, new Date().toISOString().replace('Z', '+00:00'));
+  } finally {
+    db.close();
+  }
+}
