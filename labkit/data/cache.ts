@@ -113,7 +113,8 @@ export class ObjectStore {
   isComplete(md5: string): boolean {
     if (!isDirHash(md5)) return this.has(md5);
     const tree = this.readTree(md5);
-    return tree !== undefined && tree.every((entry) => this.has(entry.md5));
+    if (tree === undefined) return false;
+    return tree.every((entry) => this.has(entry.md5));
   }
 
   /** The objects `md5` stands for: itself, and for a directory every file it lists (when readable). */
@@ -150,8 +151,8 @@ export class Cache {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.rmSync(target, { force: true, recursive: true });
     linkFromCache(this.store.objectPath(md5), target, this.linkTypes, executable);
-    const stat = fs.statSync(target, { bigint: true });
-    this.hashCache.set(target, { ino: stat.ino, size: stat.size, mtimeNs: stat.mtimeNs }, md5);
+    const stat = fs.statSync(target);
+    this.hashCache.set(target, { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs }, md5);
   }
 
   /**
@@ -171,9 +172,9 @@ export class Cache {
 
   /** The md5 of a workspace file if it is there (through the hash cache), else undefined. */
   private currentMd5(target: string): string | undefined {
-    const stat = fs.statSync(target, { bigint: true, throwIfNoEntry: false });
+    const stat = fs.statSync(target, { throwIfNoEntry: false });
     if (!stat?.isFile()) return undefined;
-    const key = { ino: stat.ino, size: stat.size, mtimeNs: stat.mtimeNs };
+    const key = { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs };
     return this.hashCache.get(target, key);
   }
 

@@ -1,6 +1,6 @@
 /**
  * The hashes labkit already computed, keyed on a file's path, inode, size and modification time
- * (in nanoseconds), as DVC keeps them in its state database: a file whose four keys are unchanged
+ * (to the sub-millisecond), as DVC keeps them in its state database: a file whose four keys are unchanged
  * is not read again, so `status` over a dataset of 10,000 files costs 10,000 `stat` calls.
  *
  * Kept in `.dvc/tmp/labkit/hashes.json`, written atomically when something new was hashed. It is
@@ -9,9 +9,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-type Entry = [ino: string, size: number, mtimeNs: string, md5: string];
+type Entry = [ino: number, size: number, mtimeMs: number, md5: string];
 
-export type FileStat = { ino: bigint; size: bigint; mtimeNs: bigint };
+/** What identifies a file's version: `mtimeMs` keeps the sub-millisecond part the filesystem records. */
+export type FileStat = { ino: number; size: number; mtimeMs: number };
 
 export class HashCache {
   private entries: Record<string, Entry>;
@@ -29,7 +30,7 @@ export class HashCache {
     let entries: Record<string, Entry> = {};
     try {
       const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: number; entries?: unknown };
-      if (parsed.version === 1 && typeof parsed.entries === 'object' && parsed.entries !== null) {
+      if (parsed.version === 2 && typeof parsed.entries === 'object' && parsed.entries !== null) {
         entries = parsed.entries as Record<string, Entry>;
       }
     } catch {
@@ -46,14 +47,12 @@ export class HashCache {
   get(file: string, stat: FileStat): string | undefined {
     const entry = this.entries[file];
     if (!entry) return undefined;
-    const [ino, size, mtimeNs, md5] = entry;
-    return ino === String(stat.ino) && size === Number(stat.size) && mtimeNs === String(stat.mtimeNs)
-      ? md5
-      : undefined;
+    const [ino, size, mtimeMs, md5] = entry;
+    return ino === stat.ino && size === stat.size && mtimeMs === stat.mtimeMs ? md5 : undefined;
   }
 
   set(file: string, stat: FileStat, md5: string): void {
-    this.entries[file] = [String(stat.ino), Number(stat.size), String(stat.mtimeNs), md5];
+    this.entries[file] = [stat.ino, stat.size, stat.mtimeMs, md5];
     this.dirty = true;
   }
 
@@ -62,7 +61,7 @@ export class HashCache {
     if (!this.dirty || !this.file) return;
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const temporary = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, JSON.stringify({ version: 1, entries: this.entries }));
+    fs.writeFileSync(temporary, JSON.stringify({ version: 2, entries: this.entries }));
     fs.renameSync(temporary, this.file);
     this.dirty = false;
   }

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { HashCache, type FileStat } from './hash-cache';
-import { compareCodePoints, pythonJsonDumps } from './python-json';
+import { compareCodePoints, pythonJsonString } from './python-json';
 
 /** What `.dvc` files and `dvc.lock` record of an output: `md5` ends in `.dir` for a directory. */
 export type HashInfo = { md5: string; size: number; nfiles?: number; isexec?: boolean };
@@ -51,10 +51,15 @@ export function md5Bytes(bytes: Buffer | string): string {
   return createHash('md5').update(bytes).digest('hex');
 }
 
-/** The `.dir` listing's bytes, exactly as DVC writes and hashes them. */
+/**
+ * The `.dir` listing's bytes, exactly as DVC writes and hashes them: Python's
+ * `json.dumps([{"md5": …, "relpath": …}, …], sort_keys=True)`, written out directly (the keys are
+ * already in sorted order) since a listing may hold many thousands of entries.
+ */
 export function treeBytes(entries: readonly TreeEntry[]): Buffer {
   const sorted = [...entries].sort((a, b) => compareCodePoints(a.relpath, b.relpath));
-  return Buffer.from(pythonJsonDumps(sorted.map(({ md5, relpath }) => ({ md5, relpath }))), 'utf8');
+  const items = sorted.map(({ md5, relpath }) => `{"md5": ${pythonJsonString(md5)}, "relpath": ${pythonJsonString(relpath)}}`);
+  return Buffer.from(`[${items.join(', ')}]`, 'utf8');
 }
 
 /** The directory hash (`<md5>.dir`) of a listing. */
@@ -82,7 +87,7 @@ export function listFiles(dir: string, ignore?: IgnoreFilter): { relpath: string
   const walk = (absolute: string, relative: string) => {
     for (const entry of fs.readdirSync(absolute, { withFileTypes: true })) {
       if (entry.isDirectory() && alwaysIgnored.has(entry.name)) continue;
-      const childAbsolute = path.join(absolute, entry.name);
+      const childAbsolute = `${absolute}${path.sep}${entry.name}`;
       const childRelative = relative ? `${relative}/${entry.name}` : entry.name;
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
@@ -100,8 +105,8 @@ export function listFiles(dir: string, ignore?: IgnoreFilter): { relpath: string
   return files;
 }
 
-function isExecutable(mode: number | bigint): boolean {
-  return (Number(mode) & 0o100) !== 0;
+function isExecutable(mode: number): boolean {
+  return (mode & 0o100) !== 0;
 }
 
 export type HashedPath = { info: HashInfo; tree?: TreeEntry[] };
@@ -114,22 +119,22 @@ export class Hasher {
   ) {}
 
   /** md5, size and executable bit of one file, read only when the hash cache does not know it. */
-  hashFile(file: string, stat?: fs.BigIntStats): HashInfo {
-    const fileStat = stat ?? fs.statSync(file, { bigint: true });
-    const key: FileStat = { ino: fileStat.ino, size: fileStat.size, mtimeNs: fileStat.mtimeNs };
+  hashFile(file: string, stat?: fs.Stats): HashInfo {
+    const fileStat = stat ?? fs.statSync(file);
+    const key: FileStat = { ino: fileStat.ino, size: fileStat.size, mtimeMs: fileStat.mtimeMs };
     let md5 = this.cache.get(file, key);
     if (!md5) {
       md5 = md5File(file);
       this.cache.set(file, key, md5);
     }
-    const info: HashInfo = { md5, size: Number(fileStat.size) };
+    const info: HashInfo = { md5, size: fileStat.size };
     if (isExecutable(fileStat.mode)) info.isexec = true;
     return info;
   }
 
   /** The listing of a directory, each file hashed. */
   hashTree(dir: string): TreeEntry[] {
-    return listFiles(dir, this.ignore).map(({ relpath, absolute }) => {
+    return listFiles(dir.endsWith(path.sep) ? dir.slice(0, -1) : dir, this.ignore).map(({ relpath, absolute }) => {
       const { md5, size, isexec } = this.hashFile(absolute);
       return isexec ? { relpath, md5, size, isexec } : { relpath, md5, size };
     });
@@ -137,7 +142,7 @@ export class Hasher {
 
   /** A file's or a directory's hash; undefined when nothing is there. */
   hashPath(target: string): HashedPath | undefined {
-    const stat = fs.statSync(target, { bigint: true, throwIfNoEntry: false });
+    const stat = fs.statSync(target, { throwIfNoEntry: false });
     if (!stat) return undefined;
     if (stat.isDirectory()) {
       const tree = this.hashTree(target);

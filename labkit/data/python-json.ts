@@ -56,16 +56,21 @@ export function pythonNumberStr(value: number | PyFloat): string {
   return Number.isInteger(value) ? String(value) : pythonFloatRepr(value);
 }
 
+/** A UTF-16 unit's rank in code-point order: surrogates (astral characters) after U+E000–U+FFFF. */
+function codePointRank(unit: number): number {
+  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
+  return unit >= 0xe000 ? unit - 0x800 : unit;
+}
+
 /** Code-point order, as Python sorts strings (JavaScript's default compares UTF-16 units). */
 export function compareCodePoints(a: string, b: string): number {
-  const left = [...a];
-  const right = [...b];
-  for (let i = 0; i < Math.min(left.length, right.length); i++) {
-    const x = left[i]!.codePointAt(0)!;
-    const y = right[i]!.codePointAt(0)!;
-    if (x !== y) return x - y;
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
   }
-  return left.length - right.length;
+  return a.length - b.length;
 }
 
 const shortEscapes: Record<string, string> = {
@@ -78,18 +83,13 @@ const shortEscapes: Record<string, string> = {
   '\f': '\\f',
 };
 
+const needsEscape = /["\\\u0000-\u001f\u007f-\uffff]/;
+const escapable = /["\\\u0000-\u001f\u007f-\uffff]/g;
+
 /** A JSON string as Python's `json.dumps` writes it with `ensure_ascii=True`. */
-function pythonJsonString(text: string): string {
-  let out = '"';
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i]!;
-    const code = text.charCodeAt(i);
-    const short = shortEscapes[char];
-    if (short) out += short;
-    else if (code < 0x20 || code > 0x7e) out += `\\u${code.toString(16).padStart(4, '0')}`;
-    else out += char;
-  }
-  return `${out}"`;
+export function pythonJsonString(text: string): string {
+  if (!needsEscape.test(text)) return `"${text}"`;
+  return `"${text.replace(escapable, (char) => shortEscapes[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
 }
 
 /** `json.dumps(value, sort_keys=True)` as Python writes it (separators `", "` and `": "`). */

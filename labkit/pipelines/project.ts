@@ -57,14 +57,16 @@ export function findTrackingFiles(root: string): { dvcYamls: string[]; dvcFiles:
       return;
     }
     for (const entry of entries) {
-      const absolute = path.join(dir, entry.name);
+      const { name } = entry;
       if (entry.isDirectory()) {
-        if (entry.name === '.git' || entry.name === '.dvc') continue;
+        if (name === '.git' || name === '.dvc') continue;
+        const absolute = `${dir}${path.sep}${name}`;
         if (ignore?.(absolute, true)) continue;
         walk(absolute);
-      } else if (entry.isFile()) {
-        if (entry.name === 'dvc.yaml' && !ignore?.(absolute, false)) dvcYamls.push(absolute);
-        else if (entry.name.endsWith('.dvc') && !ignore?.(absolute, false)) dvcFiles.push(absolute);
+      } else if (entry.isFile() && (name === 'dvc.yaml' || name.endsWith('.dvc'))) {
+        const absolute = `${dir}${path.sep}${name}`;
+        if (ignore?.(absolute, false)) continue;
+        (name === 'dvc.yaml' ? dvcYamls : dvcFiles).push(absolute);
       }
     }
   };

@@ -26,7 +26,7 @@ import { gitTopLevel } from '../data/git';
 import type { HashedPath } from '../data/hash';
 import { withDownstream, withUpstream, topologicalOrder, type Dag } from './dag';
 import { runShellCommand } from './execute';
-import { entryHash, lockPathFor, readLockFile, writeLockStage, type LockStage } from './lockfile';
+import { entryHash, lockPathFor, writeLockStage, type LockStage } from './lockfile';
 import type { Project } from './project';
 import { canUseRunCache, RunCache, runCacheKey } from './run-cache';
 import { RunStateStore } from './run-state';
@@ -86,10 +86,9 @@ type Runner = {
   gitFiles: Set<string>;
 };
 
-function lockOf(project: Project, stage: Stage): LockStage | undefined {
-  const lockFile = lockPathFor(stage.dvcfile);
-  const lock = readLockFile(lockFile, project.repo.relative(lockFile));
-  return lock.stages.get(stage.name);
+/** A stage's dvc.lock entry: as loaded, or as this run last wrote it. */
+function lockOf(runner: Runner, stage: Stage): LockStage | undefined {
+  return runner.project.locks.get(stage.dvcfile)?.stages.get(stage.name);
 }
 
 /** Forgets the hashes of a stage's outputs (they were just rewritten). */
@@ -105,6 +104,9 @@ function recordLock(runner: Runner, stage: Stage, entry: LockStage): void {
   const file = lockPathFor(stage.dvcfile);
   const display = runner.project.repo.relative(file);
   const { created, changed } = writeLockStage(file, display, stage.name, entry);
+  const locks = runner.project.locks;
+  if (!locks.has(stage.dvcfile)) locks.set(stage.dvcfile, { file, stages: new Map() });
+  locks.get(stage.dvcfile)!.stages.set(stage.name, entry);
   if (created) runner.output.out(`Generating lock file '${display}'`);
   if (changed) {
     runner.output.out(`Updating lock file '${display}'`);
@@ -223,7 +225,7 @@ async function execute(runner: Runner, stage: Stage, lockHash: string): Promise<
 
 async function reproduceStage(runner: Runner, stage: Stage, upstreamWouldRun: boolean): Promise<StageOutcome> {
   const { options, output } = runner;
-  const lock = lockOf(runner.project, stage);
+  const lock = lockOf(runner, stage);
   const status = stageStatus(stage, lock, runner.status);
   if (stage.frozen) {
     output.err(`WARNING: stage: '${stage.addressing}' is frozen. Its dependencies are not going to be reproduced.`);

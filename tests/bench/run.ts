@@ -3,6 +3,7 @@
  * baselines measured in the same run. With --json, stdout carries one JSON object and nothing else.
  */
 import { benchChapterPage } from './chapter-page';
+import { benchLabkitPipelines } from './labkit-pipelines';
 import { benchLabkitTracking } from './labkit-tracking';
 import { benchLabWorkspace } from './lab-workspace';
 import { benchRunner } from './runner';
@@ -13,6 +14,7 @@ const benchmarks: { name: string; run: () => Promise<BenchResult | BenchResult[]
   { name: 'lab runner', run: benchRunner },
   { name: 'lab workspace in Chromium', run: benchLabWorkspace },
   { name: 'labkit tracking server', run: benchLabkitTracking },
+  { name: 'labkit data and pipelines', run: benchLabkitPipelines },
 ];
 
 const isJson = process.argv.includes('--json');
