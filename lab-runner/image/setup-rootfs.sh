@@ -13,6 +13,8 @@ inputs_hash=${1:?usage: setup-rootfs.sh <inputs-hash>}
 # learner  1000  the person doing the lab; owns the workspace
 # grader   1001  runs the checks, so a learner's process cannot tamper with a running check
 # bridge   1002  runs the socket bridge of the service proxy; never logs in
+# labkit   1003  runs the lab's labkit services (tracking server…), so the learner can neither
+#                stop them nor touch their data; never logs in
 add_user() { # name uid home shell
   groupadd --gid "$2" "$1"
   useradd --uid "$2" --gid "$2" --home-dir "$3" --no-create-home --shell "$4" --comment "$1" "$1"
@@ -20,11 +22,15 @@ add_user() { # name uid home shell
 add_user learner 1000 /home/learner /bin/bash
 add_user grader 1001 /var/lib/grader /usr/sbin/nologin
 add_user bridge 1002 /nonexistent /usr/sbin/nologin
+add_user labkit 1003 /var/lib/labkit /usr/sbin/nologin
 
 # No skeleton dotfiles: the shell set-up lives in /etc (below) so an old workspace never carries a
 # stale copy. The grader reads the workspace, hence 0755.
 install -d -o 1000 -g 1000 -m 0755 /home/learner /home/learner/work
 install -d -o 1001 -g 1001 -m 0750 /var/lib/grader
+# The labkit services' data and logs: the runner mounts the sandbox's labkit folder (on its
+# size-capped volume) here; the image's own folder only shows where it goes.
+install -d -o 1003 -g 1003 -m 0700 /var/lib/labkit
 
 # --- Directories the runner and labkit rely on --------------------------------------------------
 install -d -m 0755 /run/academy # the runner mounts the sandbox's service-proxy socket directory here
