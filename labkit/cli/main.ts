@@ -19,7 +19,7 @@ function usage(): string {
     '',
     'Commands:',
     '  serve <service> --data DIR [--port N] [--host H]   run a labkit service in the foreground',
-    "  services up|status [service…]                       start the lab's services in the background",
+    "  services up|down|status [service…]                  start, stop or check the lab's services",
     '  runs list|show|compare                              read the runs on the tracking server',
     '  models list|show|promote                            the model registry: versions, stages, aliases',
     '  data add|status|checkout|push|pull|diff|…           DVC data versioning on .dvc files and the cache',
