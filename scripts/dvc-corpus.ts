@@ -25,7 +25,8 @@ function findDvcYamls(dir: string): string[] {
   const found: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const absolute = path.join(dir, entry.name);
-    if (entry.isDirectory() && entry.name !== '.git' && entry.name !== '.dvc') found.push(...findDvcYamls(absolute));
+    if (entry.isDirectory() && entry.name !== '.git' && entry.name !== '.dvc')
+      found.push(...findDvcYamls(absolute));
     else if (entry.isFile() && entry.name === 'dvc.yaml') found.push(absolute);
   }
   return found.sort();
@@ -60,13 +61,17 @@ export function checkPipeline(file: string, corpusRoot: string): { line: string;
     const statuses = pipeline.stages.map((stage) => stageStatus(stage, lock.stages.get(stage.name), context));
     const changed = statuses.filter((status) => status.changed);
     const why = new Map<string, number>();
-    for (const status of changed) for (const reason of reasons(status)) why.set(reason, (why.get(reason) ?? 0) + 1);
+    for (const status of changed)
+      for (const reason of reasons(status)) why.set(reason, (why.get(reason) ?? 0) + 1);
     const inLock = statuses.filter((status) => status.lock !== undefined).length;
     const summary =
       `${statuses.length - changed.length} up to date, ${changed.length} changed` +
       (why.size ? ` (${[...why].map(([reason, count]) => `${reason} ${count}`).join(', ')})` : '') +
       `, ${inLock}/${statuses.length} in dvc.lock`;
-    return { line: `✓ ${display}: ${written} stages, ${pipeline.stages.length} expanded; ${summary}`, ok: true };
+    return {
+      line: `✓ ${display}: ${written} stages, ${pipeline.stages.length} expanded; ${summary}`,
+      ok: true,
+    };
   } catch (error) {
     return { line: `✗ ${display}: ${(error as Error).message.replace(/\n/g, ' ')}`, ok: false };
   }

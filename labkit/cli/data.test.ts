@@ -36,13 +36,22 @@ describe('labkit data add', () => {
     const root = await project();
     const added = await run(root, 'add', 'data/table.csv', 'data/images');
     expect(added.code).toBe(0);
-    expect(added.stdout).toContain('To track the changes with git, run:\n\n\tgit add data/.gitignore data/images.dvc data/table.csv.dvc');
+    expect(added.stdout).toContain(
+      'To track the changes with git, run:\n\n\tgit add data/.gitignore data/images.dvc data/table.csv.dvc',
+    );
     expect(read(root, 'data/table.csv.dvc')).toBe(
       `outs:\n- md5: ${md5Bytes('x,y\n1,2\n')}\n  size: 8\n  hash: md5\n  path: table.csv\n`,
     );
-    expect(read(root, 'data/images.dvc')).toMatch(/^outs:\n- md5: [0-9a-f]{32}\.dir\n {2}size: 4\n {2}nfiles: 2\n {2}hash: md5\n {2}path: images\n$/);
+    expect(read(root, 'data/images.dvc')).toMatch(
+      /^outs:\n- md5: [0-9a-f]{32}\.dir\n {2}size: 4\n {2}nfiles: 2\n {2}hash: md5\n {2}path: images\n$/,
+    );
     expect(read(root, 'data/.gitignore')).toBe('/table.csv\n/images\n');
-    const object = path.join(root, '.dvc/cache/files/md5', md5Bytes('x,y\n1,2\n').slice(0, 2), md5Bytes('x,y\n1,2\n').slice(2));
+    const object = path.join(
+      root,
+      '.dvc/cache/files/md5',
+      md5Bytes('x,y\n1,2\n').slice(0, 2),
+      md5Bytes('x,y\n1,2\n').slice(2),
+    );
     expect(fs.statSync(object).mode & 0o777).toBe(0o444);
   });
 
@@ -127,7 +136,9 @@ describe('labkit data remote, push, pull, fetch, gc', () => {
     const root = await project();
     const storage = path.join(newDir(), 'storage');
     expect((await run(root, 'remote', 'add', '-d', 'storage', storage)).code).toBe(0);
-    expect(read(root, '.dvc/config')).toBe(`[core]\n    remote = storage\n['remote "storage"']\n    url = ${storage}\n`);
+    expect(read(root, '.dvc/config')).toBe(
+      `[core]\n    remote = storage\n['remote "storage"']\n    url = ${storage}\n`,
+    );
     expect((await run(root, 'remote', 'list')).stdout).toBe(`storage\t${storage}\t(default)`);
     await run(root, 'add', 'data/images', 'data/table.csv');
     expect((await run(root, 'status', '-c')).stdout).toContain('\tnew:                data/table.csv');
@@ -152,7 +163,9 @@ describe('labkit data remote, push, pull, fetch, gc', () => {
     await run(root, 'add', 'data/table.csv');
     const push = await run(root, 'push');
     expect(push.code).toBe(1);
-    expect(push.stderr).toContain('no remote specified. Set a default one with\n    labkit data remote default <name>');
+    expect(push.stderr).toContain(
+      'no remote specified. Set a default one with\n    labkit data remote default <name>',
+    );
     const s3 = await run(root, 'remote', 'add', 'cloud', 's3://bucket/path');
     expect(s3.stderr).toContain('labkit supports local-folder remotes only');
   });
@@ -176,7 +189,10 @@ describe('labkit data as a command', () => {
     const tsx = path.join(import.meta.dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'loader.mjs');
     const root = newDir();
     const labkit = (...args: string[]) =>
-      spawnSync(process.execPath, ['--import', pathToFileURL(tsx).href, main, ...args], { cwd: root, encoding: 'utf8' });
+      spawnSync(process.execPath, ['--import', pathToFileURL(tsx).href, main, ...args], {
+        cwd: root,
+        encoding: 'utf8',
+      });
     const help = labkit('data', '--help');
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Usage: labkit data <subcommand>');

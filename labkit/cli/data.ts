@@ -46,7 +46,8 @@ export type DvcSubcommand = {
 
 export type DvcGroup = { name: string; usage: string; subcommands: Record<string, DvcSubcommand> };
 
-const exitNote = 'Exit status: 0 done, 1 something failed (the message says what and where), 2 the command line is wrong.';
+const exitNote =
+  'Exit status: 0 done, 1 something failed (the message says what and where), 2 the command line is wrong.';
 
 /** Errors of the engine that are the learner's to fix: printed as they are, exit 1. */
 const knownErrors = [
@@ -113,7 +114,11 @@ export function noPositionals(positionals: string[]): void {
 }
 
 /** The repository, every pipeline and data source in it, and its graph. */
-export function loadWorkspace(cwd: string): { repo: DvcRepo; project: Project; dag: ReturnType<typeof buildDag> } {
+export function loadWorkspace(cwd: string): {
+  repo: DvcRepo;
+  project: Project;
+  dag: ReturnType<typeof buildDag>;
+} {
   const repo = DvcRepo.require(cwd);
   const project = loadProject(repo);
   const dag = buildDag(project.stages, project.dataSources, repo.root);
@@ -121,7 +126,12 @@ export function loadWorkspace(cwd: string): { repo: DvcRepo; project: Project; d
 }
 
 /** The outputs the targets name (files, folders, `.dvc` files or stages); all without targets. */
-function selectOutputs(outputs: TrackedOutput[], targets: string[], cwd: string, repo: DvcRepo): TrackedOutput[] {
+function selectOutputs(
+  outputs: TrackedOutput[],
+  targets: string[],
+  cwd: string,
+  repo: DvcRepo,
+): TrackedOutput[] {
   if (targets.length === 0) return outputs;
   const chosen = new Set<TrackedOutput>();
   for (const target of targets) {
@@ -160,7 +170,10 @@ Makes the current folder a DVC repository: .dvc/ (config, cache, a .gitignore fo
   async run(args, io, cwd) {
     const { positionals } = parseOptions(args, {});
     noPositionals(positionals);
-    if (!DvcRepo.init(cwd)) throw new CliError(`'${path.join(cwd, '.dvc')}' exists. Use \`dvc init -f\` semantics by hand if you mean to start over.`);
+    if (!DvcRepo.init(cwd))
+      throw new CliError(
+        `'${path.join(cwd, '.dvc')}' exists. Use \`dvc init -f\` semantics by hand if you mean to start over.`,
+      );
     io.out('Initialized DVC repository.');
     if (gitTopLevel(cwd)) {
       io.out('');
@@ -191,11 +204,16 @@ changing the data to record the new version.`,
       for (const target of positionals) {
         const absolute = path.resolve(cwd, target);
         const owner = stageOuts.get(absolute);
-        if (owner) throw new CliError(`output '${repo.relative(absolute)}' is already specified in stage: '${owner}'.`);
+        if (owner)
+          throw new CliError(
+            `output '${repo.relative(absolute)}' is already specified in stage: '${owner}'.`,
+          );
         const added = addPath(repo, absolute, gitRoot);
         files.push(repo.relative(added.dvcFile));
         if (added.gitignore) files.push(repo.relative(added.gitignore));
-        io.out(`Added ${repo.relative(absolute)} (${added.info.md5}${added.info.nfiles !== undefined ? `, ${plural(added.info.nfiles, 'file')}` : ''})`);
+        io.out(
+          `Added ${repo.relative(absolute)} (${added.info.md5}${added.info.nfiles !== undefined ? `, ${plural(added.info.nfiles, 'file')}` : ''})`,
+        );
       }
     } finally {
       repo.close();
@@ -230,7 +248,8 @@ what its .dvc file records (modified, deleted, not in cache).
       const toPush = missingFrom(remote.store, hashes, repo.cache.store);
       const toPull = missingFrom(repo.cache.store, hashes, remote.store);
       if (values.json) io.out(JSON.stringify({ new: toPush, missing: toPull }, null, 2));
-      else if (toPush.length === 0 && toPull.length === 0) io.out(`Cache and remote '${remote.name}' are in sync.`);
+      else if (toPush.length === 0 && toPull.length === 0)
+        io.out(`Cache and remote '${remote.name}' are in sync.`);
       else {
         const byHash = new Map(outputs.filter((o) => o.hash).map((o) => [o.hash!.md5, o.display]));
         for (const md5 of toPush) io.out(`\tnew:                ${byHash.get(md5) ?? md5}`);
@@ -246,7 +265,13 @@ what its .dvc file records (modified, deleted, not in cache).
       const result = stageStatus(stage, project.locks.get(stage.dvcfile)?.stages.get(stage.name), context);
       if (!result.changed) continue;
       report[stage.addressing] = statusLines(result);
-      json[stage.addressing] = { command: result.commandChanged, deps: result.deps, params: result.params, outs: result.outs, alwaysChanged: result.alwaysChanged };
+      json[stage.addressing] = {
+        command: result.commandChanged,
+        deps: result.deps,
+        params: result.params,
+        outs: result.outs,
+        alwaysChanged: result.alwaysChanged,
+      };
     }
     for (const source of project.dataSources) {
       const changed = outputs
@@ -256,7 +281,10 @@ what its .dvc file records (modified, deleted, not in cache).
           return state ? [{ path: output.display, state }] : [];
         });
       if (changed.length === 0) continue;
-      report[source.addressing] = ['\tchanged outs:', ...changed.map((c) => `\t\t${`${c.state}:`.padEnd(20)}${c.path}`)];
+      report[source.addressing] = [
+        '\tchanged outs:',
+        ...changed.map((c) => `\t\t${`${c.state}:`.padEnd(20)}${c.path}`),
+      ];
       json[source.addressing] = { outs: changed };
     }
     repo.close();
@@ -293,7 +321,8 @@ does not list removed. TARGET: a tracked file or folder, a .dvc file or a stage 
     const summary = checkoutOutputs(repo, outputs);
     repo.close();
     const letters = { added: 'A', modified: 'M', deleted: 'D' } as const;
-    for (const change of summary.changes) io.out(`${letters[change.change]}       ${change.display}${change.isDir ? '/' : ''}`);
+    for (const change of summary.changes)
+      io.out(`${letters[change.change]}       ${change.display}${change.isDir ? '/' : ''}`);
     const counts = (['added', 'modified', 'deleted'] as const)
       .map((kind) => [kind, summary.changes.filter((change) => change.change === kind).length] as const)
       .filter(([, count]) => count > 0)
@@ -325,7 +354,10 @@ dependencies, parameters and outputs (as \`dvc commit\` does after changing outp
         if (!owners.has(source.addressing)) continue;
         for (const out of source.outs) {
           const hashed = repo.hasher.hashPath(out.absolute);
-          if (!hashed) throw new CliError(`output '${repo.relative(out.absolute)}' does not exist (${source.addressing}).`);
+          if (!hashed)
+            throw new CliError(
+              `output '${repo.relative(out.absolute)}' does not exist (${source.addressing}).`,
+            );
           if (hashed.info.md5 === out.hash?.md5 && repo.cache.store.isComplete(hashed.info.md5)) continue;
           if (out.cache) repo.cache.save(out.absolute, hashed.info, hashed.tree);
           writeDvcFile(source.file, out.path, hashed.info);
@@ -342,7 +374,12 @@ dependencies, parameters and outputs (as \`dvc commit\` does after changing outp
           if (hashed && out.cache) repo.cache.save(out.absolute, hashed.info, hashed.tree);
         }
         const lockFile = lockPathFor(stage.dvcfile);
-        const { changed } = writeLockStage(lockFile, repo.relative(lockFile), stage.name, fullEntry(stage, context, outs));
+        const { changed } = writeLockStage(
+          lockFile,
+          repo.relative(lockFile),
+          stage.name,
+          fullEntry(stage, context, outs),
+        );
         if (changed) {
           files.push(repo.relative(lockFile));
           io.out(`Updating lock file '${repo.relative(lockFile)}' (stage '${stage.addressing}')`);
@@ -383,7 +420,12 @@ one, or -r REMOTE), skipping what is there already.`,
   },
 };
 
-async function fetchObjects(io: CliIo, repo: DvcRepo, outputs: TrackedOutput[], remoteName?: string): Promise<number> {
+async function fetchObjects(
+  io: CliIo,
+  repo: DvcRepo,
+  outputs: TrackedOutput[],
+  remoteName?: string,
+): Promise<number> {
   const remote = resolveRemote(repo, remoteName);
   const result = transfer(remote.store, repo.cache.store, recordedHashes(outputs));
   if (result.missing.length) {
@@ -422,13 +464,16 @@ workspace.`,
     const summary = checkoutOutputs(repo, outputs);
     repo.close();
     const letters = { added: 'A', modified: 'M', deleted: 'D' } as const;
-    for (const change of summary.changes) io.out(`${letters[change.change]}       ${change.display}${change.isDir ? '/' : ''}`);
+    for (const change of summary.changes)
+      io.out(`${letters[change.change]}       ${change.display}${change.isDir ? '/' : ''}`);
     const parts = [];
     if (summary.changes.length) parts.push(`${plural(summary.changes.length, 'file')} changed`);
     if (fetched) parts.push(`${plural(fetched, 'file')} fetched`);
     io.out(parts.length ? parts.join(' and ') : 'Everything is up to date.');
     if (summary.failed.length) {
-      throw new CliError(`Checkout failed for following targets:\n${summary.failed.join('\n')}\nIs your cache up to date?`);
+      throw new CliError(
+        `Checkout failed for following targets:\n${summary.failed.join('\n')}\nIs your cache up to date?`,
+      );
     }
     return 0;
   },
@@ -473,16 +518,23 @@ Removes from the cache what nothing references any more. What is kept must be sa
     if (values['all-experiments']) {
       for (const experiment of new ExperimentStore(repo).list()) {
         for (const outputs of Object.values(experiment.outputs)) {
-          for (const md5 of Object.values(outputs)) for (const object of store.objectsOf(md5)) used.add(object);
+          for (const md5 of Object.values(outputs))
+            for (const object of store.objectsOf(md5)) used.add(object);
         }
       }
     }
     const removed = collectGarbage(store, used);
-    io.out(removed ? `Removed ${plural(removed, 'object')} from cache.` : "No unused 'local' cache to remove.");
+    io.out(
+      removed ? `Removed ${plural(removed, 'object')} from cache.` : "No unused 'local' cache to remove.",
+    );
     if (values.cloud) {
       const remote = resolveRemote(repo, values.remote);
       const fromRemote = collectGarbage(remote.store, used);
-      io.out(fromRemote ? `Removed ${plural(fromRemote, 'object')} from remote '${remote.name}'.` : `No unused cache to remove from remote '${remote.name}'.`);
+      io.out(
+        fromRemote
+          ? `Removed ${plural(fromRemote, 'object')} from remote '${remote.name}'.`
+          : `No unused cache to remove from remote '${remote.name}'.`,
+      );
     }
     return 0;
   },
@@ -500,7 +552,10 @@ files and folders added, deleted and modified, folders also file by file.`,
     if (positionals.length > 2) throw new UsageError('Give at most two revisions.');
     const { repo, project } = loadWorkspace(cwd);
     const gitRoot = gitTopLevel(repo.root);
-    if (!gitRoot) throw new CliError('labkit data diff compares git revisions: this repository is not in a git work tree.');
+    if (!gitRoot)
+      throw new CliError(
+        'labkit data diff compares git revisions: this repository is not in a git work tree.',
+      );
     const [aRev = 'HEAD', bRev] = positionals;
     resolveRevision(gitRoot, aRev);
     if (bRev) resolveRevision(gitRoot, bRev);
@@ -509,7 +564,12 @@ files and folders added, deleted and modified, folders also file by file.`,
     repo.close();
     const entries = diffSides(repo.cache.store, before, after);
     if (values.json) {
-      const grouped: Record<string, { path: string }[]> = { added: [], deleted: [], modified: [], 'not in cache': [] };
+      const grouped: Record<string, { path: string }[]> = {
+        added: [],
+        deleted: [],
+        modified: [],
+        'not in cache': [],
+      };
       for (const entry of entries) grouped[entry.state]!.push({ path: entry.path });
       io.out(JSON.stringify(grouped, null, 2));
       return 0;
@@ -584,7 +644,10 @@ const remoteDefault: DvcSubcommand = {
 
 Prints the default remote, or makes NAME the default (--unset: no default).`,
   async run(args, io, cwd) {
-    const { values, positionals } = parseOptions(args, { unset: { type: 'boolean' }, local: { type: 'boolean' } });
+    const { values, positionals } = parseOptions(args, {
+      unset: { type: 'boolean' },
+      local: { type: 'boolean' },
+    });
     const repo = DvcRepo.require(cwd);
     if (values.unset) {
       DvcConfig.set(repo.dvcDir, 'core', 'remote', undefined, values.local);
@@ -593,12 +656,15 @@ Prints the default remote, or makes NAME the default (--unset: no default).`,
     const [name] = positionals;
     if (!name) {
       const current = repo.config.get('core', 'remote');
-      if (!current) throw new CliError('There is no default remote. Set one with `labkit data remote default NAME`.');
+      if (!current)
+        throw new CliError('There is no default remote. Set one with `labkit data remote default NAME`.');
       io.out(current);
       return 0;
     }
     if (!repo.config.remotes().some((remote) => remote.name === name)) {
-      throw new CliError(`there is no remote named '${name}'. Add it with \`labkit data remote add ${name} PATH\`.`);
+      throw new CliError(
+        `there is no remote named '${name}'. Add it with \`labkit data remote add ${name} PATH\`.`,
+      );
     }
     DvcConfig.set(repo.dvcDir, 'core', 'remote', name, values.local);
     return 0;
@@ -633,7 +699,19 @@ Run \`labkit data <subcommand> --help\` for the details of one.`;
 const dataGroup: DvcGroup = {
   name: 'labkit data',
   usage: dataUsage,
-  subcommands: { init, add, status, checkout, commit, push, pull, fetch, gc, diff, remote: nestedGroup(remoteGroup) },
+  subcommands: {
+    init,
+    add,
+    status,
+    checkout,
+    commit,
+    push,
+    pull,
+    fetch,
+    gc,
+    diff,
+    remote: nestedGroup(remoteGroup),
+  },
 };
 
 /** `labkit data …` on `io`, in the folder `cwd`. */

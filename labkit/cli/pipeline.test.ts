@@ -58,7 +58,10 @@ describe('labkit pipeline repro and status', () => {
       "Updating lock file 'dvc.lock'",
     ]);
     expect((await run(root, 'status')).stdout).toBe('Data and pipelines are up to date.');
-    writeFiles(root, { 'params.yaml': 'train:\n  lr: 0.3\n  epochs: 2\n', 'dvc.yaml': files['dvc.yaml'].replace('cp data.txt', 'cp -f data.txt') });
+    writeFiles(root, {
+      'params.yaml': 'train:\n  lr: 0.3\n  epochs: 2\n',
+      'dvc.yaml': files['dvc.yaml'].replace('cp data.txt', 'cp -f data.txt'),
+    });
     expect((await run(root, 'status')).stdout).toBe(
       // train's command holds \${train.lr}: it changed too.
       'prepare:\n\tchanged command\ntrain:\n\tchanged deps:\n\t\tparams.yaml:\n\t\t\tmodified:           train.lr\n\tchanged command',
@@ -81,7 +84,8 @@ describe('labkit pipeline repro and status', () => {
       "labkit pipeline repro: failed to parse 'stages.a.cmd' in 'dvc.yaml': Could not find 'nowhere.lr'",
     );
     writeFiles(root, {
-      'dvc.yaml': 'stages:\n  a:\n    cmd: a\n    deps: [b]\n    outs: [a]\n  b:\n    cmd: b\n    deps: [a]\n    outs: [b]\n',
+      'dvc.yaml':
+        'stages:\n  a:\n    cmd: a\n    deps: [b]\n    outs: [a]\n  b:\n    cmd: b\n    deps: [a]\n    outs: [b]\n',
     });
     const cycle = await run(root, 'repro');
     expect(cycle.code).toBe(1);
@@ -126,13 +130,19 @@ describe('labkit pipeline params, metrics, plots', () => {
     writeFiles(root, { 'params.yaml': 'train:\n  lr: 0.25\n  epochs: 2\n' });
     await run(root, 'repro');
     const params = await run(root, 'params', 'diff');
-    expect(params.stdout).toBe('Path         Param     HEAD  workspace\nparams.yaml  train.lr   0.1       0.25');
+    expect(params.stdout).toBe(
+      'Path         Param     HEAD  workspace\nparams.yaml  train.lr   0.1       0.25',
+    );
     const metrics = await run(root, 'metrics', 'diff');
-    expect(metrics.stdout).toBe('Path          Metric  HEAD  workspace  Change\nmetrics.json  acc      0.1       0.25    0.15');
+    expect(metrics.stdout).toBe(
+      'Path          Metric  HEAD  workspace  Change\nmetrics.json  acc      0.1       0.25    0.15',
+    );
     expect(JSON.parse((await run(root, 'metrics', 'diff', '--json')).stdout)).toEqual({
       'metrics.json': { acc: { old: 0.1, new: 0.25, diff: 0.15 } },
     });
-    expect((await run(root, 'metrics', 'show')).stdout).toBe('Path           acc  loss\nmetrics.json  0.25   0.5');
+    expect((await run(root, 'metrics', 'show')).stdout).toBe(
+      'Path           acc  loss\nmetrics.json  0.25   0.5',
+    );
   });
 
   it('draws plots into an HTML file with SVG', async () => {
@@ -153,7 +163,17 @@ describe('labkit pipeline exp', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('Ran experiment(s): fast');
     expect(read(root, 'params.yaml')).toBe('# learning settings\ntrain:\n  lr: 0.5\n  epochs: 2\n');
-    await run(root, 'exp', 'run', '-S', 'params.yaml:train.lr=1.0', '-S', '+train.momentum=0.9', '-n', 'slow');
+    await run(
+      root,
+      'exp',
+      'run',
+      '-S',
+      'params.yaml:train.lr=1.0',
+      '-S',
+      '+train.momentum=0.9',
+      '-n',
+      'slow',
+    );
     expect(read(root, 'params.yaml')).toContain('lr: 1.0\n');
     const shown = await run(root, 'exp', 'show');
     expect(shown.stdout.split('\n').slice(1)).toEqual([
@@ -164,7 +184,9 @@ describe('labkit pipeline exp', () => {
     ]);
     const missing = await run(root, 'exp', 'run', '-S', 'train.nope=1');
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain("there is no 'train.nope' in 'params.yaml'. Use -S +train.nope=1 to add it.");
+    expect(missing.stderr).toContain(
+      "there is no 'train.nope' in 'params.yaml'. Use -S +train.nope=1 to add it.",
+    );
   });
 });
 
@@ -174,12 +196,17 @@ describe('labkit pipeline as a command', () => {
     const main = path.join(import.meta.dirname, 'main.ts');
     const tsx = path.join(import.meta.dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'loader.mjs');
     const labkit = (...args: string[]) =>
-      spawnSync(process.execPath, ['--import', pathToFileURL(tsx).href, main, ...args], { cwd: root, encoding: 'utf8' });
+      spawnSync(process.execPath, ['--import', pathToFileURL(tsx).href, main, ...args], {
+        cwd: root,
+        encoding: 'utf8',
+      });
     const first = labkit('pipeline', 'repro');
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toContain("Running stage 'train':");
     const second = labkit('pipeline', 'repro');
-    expect(second.stdout).toBe("Stage 'prepare' didn't change, skipping\nStage 'train' didn't change, skipping\nData and pipelines are up to date.\n");
+    expect(second.stdout).toBe(
+      "Stage 'prepare' didn't change, skipping\nStage 'train' didn't change, skipping\nData and pipelines are up to date.\n",
+    );
     expect(fs.existsSync(path.join(root, '.dvc', 'tmp', 'labkit', 'hashes.json'))).toBe(true);
     git(root, 'init', '-q');
   }, 60_000);

@@ -26,7 +26,14 @@ import { stageStatus, statusLines } from '../pipelines/stage-status';
 import { resolveTargets } from '../pipelines/targets';
 import { trackedOutputs } from '../pipelines/tracked';
 import { parseOptions, positiveInteger } from './command';
-import { loadWorkspace, nestedGroup, noPositionals, runDvcGroup, type DvcGroup, type DvcSubcommand } from './data';
+import {
+  loadWorkspace,
+  nestedGroup,
+  noPositionals,
+  runDvcGroup,
+  type DvcGroup,
+  type DvcSubcommand,
+} from './data';
 import { CliError, processIo, UsageError, type CliIo } from './io';
 import { renderTable, type Cell, type Column } from './table';
 
@@ -73,7 +80,8 @@ key of its inputs) in its environment; its output is kept in .dvc/tmp/labkit/log
       },
       io,
     );
-    if (result.failure) throw new CliError(`failed to reproduce '${result.failure.stage}': ${result.failure.message}`);
+    if (result.failure)
+      throw new CliError(`failed to reproduce '${result.failure.stage}': ${result.failure.message}`);
     return 0;
   },
 };
@@ -89,7 +97,9 @@ the stages it needs and its state (up to date, changed, running, failed, frozen)
   async run(args, io, cwd) {
     const { values, positionals } = parseOptions(args, { json: { type: 'boolean' } });
     const { repo, project, dag } = loadWorkspace(cwd);
-    const stages = positionals.length ? resolveTargets(project.stages, positionals, cwd, repo.root) : project.stages;
+    const stages = positionals.length
+      ? resolveTargets(project.stages, positionals, cwd, repo.root)
+      : project.stages;
     if (values.json) {
       io.out(JSON.stringify(pipelineReport(project, dag, stages), null, 2));
       repo.close();
@@ -159,7 +169,13 @@ function revisions(positionals: string[]): { a: string; b?: string } {
   return b === undefined ? { a } : { a, b };
 }
 
-function printDiffTable(io: CliIo, rows: DiffRow[], labels: [string, string], what: string, withChange: boolean): void {
+function printDiffTable(
+  io: CliIo,
+  rows: DiffRow[],
+  labels: [string, string],
+  what: string,
+  withChange: boolean,
+): void {
   const columns: Column[] = [
     { header: 'Path', minWidth: 8 },
     { header: what, minWidth: 8 },
@@ -195,7 +211,10 @@ const paramsDiff: DvcSubcommand = {
 The parameters the stages track, compared between two git revisions (default: HEAD and the
 workspace); only those that differ unless --all.`,
   async run(args, io, cwd) {
-    const { values, positionals } = parseOptions(args, { all: { type: 'boolean' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseOptions(args, {
+      all: { type: 'boolean' },
+      json: { type: 'boolean' },
+    });
     const { a, b } = revisions(positionals);
     const { repo, project } = loadWorkspace(cwd);
     const tracked = trackedParams(project);
@@ -227,8 +246,14 @@ The values in the metrics files (the stages' metrics outputs and dvc.yaml's top-
     }
     const keys = [...new Set([...metrics.values()].flatMap((flat) => [...flat.keys()]))].sort();
     const table = renderTable(
-      [{ header: 'Path', minWidth: 8 }, ...keys.map((key): Column => ({ header: key, align: 'right', minWidth: 6 }))],
-      [...metrics].map(([file, flat]) => [file, ...keys.map((key) => (flat.has(key) ? formatValue(flat.get(key)) : '-'))]),
+      [
+        { header: 'Path', minWidth: 8 },
+        ...keys.map((key): Column => ({ header: key, align: 'right', minWidth: 6 })),
+      ],
+      [...metrics].map(([file, flat]) => [
+        file,
+        ...keys.map((key) => (flat.has(key) ? formatValue(flat.get(key)) : '-')),
+      ]),
       { width: io.width, color: io.color },
     );
     for (const line of table.lines) io.out(line);
@@ -242,7 +267,10 @@ const metricsDiff: DvcSubcommand = {
 
 The metrics compared between two git revisions (default: HEAD and the workspace), with the change.`,
   async run(args, io, cwd) {
-    const { values, positionals } = parseOptions(args, { all: { type: 'boolean' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseOptions(args, {
+      all: { type: 'boolean' },
+      json: { type: 'boolean' },
+    });
     const { a, b } = revisions(positionals);
     const { repo, project } = loadWorkspace(cwd);
     const files = metricsFiles(project);
@@ -284,7 +312,10 @@ data as line, scatter, bar or confusion charts; images as they are) into DIR/ind
 function collectValues(cwd: string): { params: ValuesByFile; metrics: ValuesByFile } {
   const { repo, project } = loadWorkspace(cwd);
   const read = workspaceReader(repo.root);
-  return { params: readParams(trackedParams(project), read), metrics: readMetrics(metricsFiles(project), read) };
+  return {
+    params: readParams(trackedParams(project), read),
+    metrics: readMetrics(metricsFiles(project), read),
+  };
 }
 
 const expRun: DvcSubcommand = {
@@ -314,7 +345,8 @@ metrics (\`labkit pipeline exp show\`). The workspace keeps the results, as with
       { targets: positionals, force: values.force ?? false, cwd, env: io.env },
       io,
     );
-    if (result.failure) throw new CliError(`failed to reproduce '${result.failure.stage}': ${result.failure.message}`);
+    if (result.failure)
+      throw new CliError(`failed to reproduce '${result.failure.stage}': ${result.failure.message}`);
     const after = loadWorkspace(cwd).project;
     const { params, metrics } = collectValues(cwd);
     const outputs: Record<string, Record<string, string>> = {};
@@ -387,8 +419,20 @@ The workspace and every recorded experiment (newest first) with its parameters a
     const columns: Column[] = [
       { header: 'Experiment', minWidth: 10 },
       { header: 'Created', minWidth: 8 },
-      ...metricColumns.map(([file, key]): Column => ({ header: key, group: file, align: 'right', minWidth: 6, priority: 2 })),
-      ...paramColumns.map(([file, key]): Column => ({ header: key, group: file, align: 'right', minWidth: 6, priority: 1 })),
+      ...metricColumns.map(([file, key]): Column => ({
+        header: key,
+        group: file,
+        align: 'right',
+        minWidth: 6,
+        priority: 2,
+      })),
+      ...paramColumns.map(([file, key]): Column => ({
+        header: key,
+        group: file,
+        align: 'right',
+        minWidth: 6,
+        priority: 1,
+      })),
     ];
     const cell = (value: unknown) => (value === undefined ? '-' : formatValue(value as never));
     const cells: Cell[][] = rows.map((row) => [
@@ -465,4 +509,3 @@ export const pipelineCommand = {
   summary: 'DVC pipelines: repro, status, dag, params, metrics, plots, experiments',
   run: (args: string[]) => pipeline(args, processIo()),
 };
-

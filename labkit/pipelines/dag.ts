@@ -16,7 +16,8 @@ export class PipelineGraphError extends Error {
   override name = 'PipelineGraphError';
 }
 
-export type DagNode = { kind: 'stage'; id: string; stage: Stage } | { kind: 'data'; id: string; source: DataSource };
+export type DagNode =
+  { kind: 'stage'; id: string; stage: Stage } | { kind: 'data'; id: string; source: DataSource };
 
 export type Dag = {
   nodes: Map<string, DagNode>;
@@ -33,15 +34,20 @@ function isInside(child: string, parent: string): boolean {
 }
 
 function describeOwner(node: DagNode): string {
-  return node.kind === 'stage' ? `stage '${node.stage.addressing}' (${node.stage.dvcfileDisplay})` : `'${node.id}'`;
+  return node.kind === 'stage'
+    ? `stage '${node.stage.addressing}' (${node.stage.dvcfileDisplay})`
+    : `'${node.id}'`;
 }
 
 export function buildDag(stages: Stage[], dataSources: DataSource[], root: string): Dag {
   const nodes = new Map<string, DagNode>();
-  for (const source of dataSources) nodes.set(source.addressing, { kind: 'data', id: source.addressing, source });
+  for (const source of dataSources)
+    nodes.set(source.addressing, { kind: 'data', id: source.addressing, source });
   for (const stage of stages) {
     if (nodes.has(stage.addressing)) {
-      throw new PipelineGraphError(`stage '${stage.addressing}' is defined twice in ${stage.dvcfileDisplay}.`);
+      throw new PipelineGraphError(
+        `stage '${stage.addressing}' is defined twice in ${stage.dvcfileDisplay}.`,
+      );
     }
     nodes.set(stage.addressing, { kind: 'stage', id: stage.addressing, stage });
   }
@@ -51,10 +57,17 @@ export function buildDag(stages: Stage[], dataSources: DataSource[], root: strin
   for (const node of nodes.values()) {
     if (node.kind === 'stage') {
       for (const out of node.stage.outs) {
-        if (!out.external) outs.push({ absolute: out.absolute, display: relative(out.absolute), owner: node, field: out.kind });
+        if (!out.external)
+          outs.push({
+            absolute: out.absolute,
+            display: relative(out.absolute),
+            owner: node,
+            field: out.kind,
+          });
       }
     } else {
-      for (const out of node.source.outs) outs.push({ absolute: out.absolute, display: relative(out.absolute), owner: node, field: 'outs' });
+      for (const out of node.source.outs)
+        outs.push({ absolute: out.absolute, display: relative(out.absolute), owner: node, field: 'outs' });
     }
   }
   const byPath = new Map<string, OwnedOut>();
@@ -93,7 +106,11 @@ export function buildDag(stages: Stage[], dataSources: DataSource[], root: strin
     for (const dep of node.stage.deps) {
       if (dep.external) continue;
       for (const out of outs) {
-        if (out.absolute === dep.absolute || isInside(dep.absolute, out.absolute) || isInside(out.absolute, dep.absolute)) {
+        if (
+          out.absolute === dep.absolute ||
+          isInside(dep.absolute, out.absolute) ||
+          isInside(out.absolute, dep.absolute)
+        ) {
           upstream.get(node.id)!.add(out.owner.id);
           downstream.get(out.owner.id)!.add(node.id);
         }

@@ -46,17 +46,17 @@ function outputEntry<T extends z.ZodType>(flags: T) {
     z.string().min(1),
     z
       .record(z.string(), flags.nullable())
-      .refine((entry) => Object.keys(entry).length === 1, 'an output entry maps exactly one path to its flags'),
+      .refine(
+        (entry) => Object.keys(entry).length === 1,
+        'an output entry maps exactly one path to its flags',
+      ),
   ]);
 }
 
 export type OutFlags = z.output<typeof outFlagsSchema>;
 export type PlotFlags = z.output<typeof plotFlagsSchema>;
 
-const paramsEntry = z.union([
-  z.string().min(1),
-  z.record(z.string(), z.array(z.string()).nullable()),
-]);
+const paramsEntry = z.union([z.string().min(1), z.record(z.string(), z.array(z.string()).nullable())]);
 
 const varsSchema = z.array(z.union([z.string().min(1), z.record(z.string(), anything)]));
 
@@ -87,16 +87,18 @@ const matrixSchema = stageDefinitionSchema.extend({
 });
 
 /** One entry of `stages`: checked by its own keys, so an error speaks of the kind it is. */
-const stageEntrySchema = z.custom<PyValue>(() => true).superRefine((value, context) => {
-  const schema =
-    typeof value === 'object' && value !== null && 'foreach' in value
-      ? foreachSchema
-      : typeof value === 'object' && value !== null && 'matrix' in value
-        ? matrixSchema
-        : stageDefinitionSchema;
-  const result = schema.safeParse(value);
-  if (!result.success) for (const issue of result.error.issues) context.addIssue({ ...issue } as never);
-});
+const stageEntrySchema = z
+  .custom<PyValue>(() => true)
+  .superRefine((value, context) => {
+    const schema =
+      typeof value === 'object' && value !== null && 'foreach' in value
+        ? foreachSchema
+        : typeof value === 'object' && value !== null && 'matrix' in value
+          ? matrixSchema
+          : stageDefinitionSchema;
+    const result = schema.safeParse(value);
+    if (!result.success) for (const issue of result.error.issues) context.addIssue({ ...issue } as never);
+  });
 
 /** A top-level plot: `- path`, `- path: {props}` or `- id: {x, y: {file: field}, template…}`. */
 const topLevelPlotSchema = z.union([
@@ -107,7 +109,11 @@ const topLevelPlotSchema = z.union([
       .strictObject({
         ...plotProps,
         y: z
-          .union([z.string(), z.array(z.string()), z.record(z.string(), z.union([z.string(), z.array(z.string())]))])
+          .union([
+            z.string(),
+            z.array(z.string()),
+            z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+          ])
           .optional(),
         x: z.union([z.string(), z.record(z.string(), z.string())]).optional(),
       })
@@ -121,7 +127,9 @@ export const dvcYamlSchema = z.strictObject({
   params: z.array(z.string()).optional(),
   metrics: z.array(z.string()).optional(),
   plots: z.array(topLevelPlotSchema).optional(),
-  artifacts: z.record(z.string(), z.looseObject({ path: z.string(), type: z.string().optional() })).optional(),
+  artifacts: z
+    .record(z.string(), z.looseObject({ path: z.string(), type: z.string().optional() }))
+    .optional(),
   datasets: z.array(anything).optional(),
 });
 

@@ -95,7 +95,9 @@ describe('a get-started shaped pipeline', () => {
     expect(first.failure).toBeUndefined();
     expect(first.lines.filter((line) => line.startsWith('Running stage'))).toHaveLength(4);
     const lock = read(root, 'dvc.lock');
-    expect(lock).toMatch(/- path: data\/prepared\n {6}hash: md5\n {6}md5: [0-9a-f]{32}\.dir\n {6}size: \d+\n {6}nfiles: 2\n/);
+    expect(lock).toMatch(
+      /- path: data\/prepared\n {6}hash: md5\n {6}md5: [0-9a-f]{32}\.dir\n {6}size: \d+\n {6}nfiles: 2\n/,
+    );
     expect(lock).toContain('        prepare.seed: 7\n        prepare.split: 0.25\n');
     expect(JSON.parse(read(root, 'eval/metrics.json'))).toHaveProperty('roc_auc', 0.5);
 
@@ -123,7 +125,8 @@ describe('a get-started shaped pipeline', () => {
 describe('a foreach over validation datasets', () => {
   it('runs one stage per dataset, and a collecting stage that depends on their folder after them', async () => {
     const root = makeRepo(newDir(), {
-      'params.yaml': "reports_dir: reports\nevaluate:\n  datasets: ['micro', 'customer-1']\n  metrics_dir: metrics\n",
+      'params.yaml':
+        "reports_dir: reports\nevaluate:\n  datasets: ['micro', 'customer-1']\n  metrics_dir: metrics\n",
       'evaluate.py': `import json, os, sys
 os.makedirs("reports/metrics", exist_ok=True)
 json.dump({"f1": len(sys.argv[1]) / 10}, open("reports/metrics/metrics_" + sys.argv[1] + ".json", "w"))
@@ -154,14 +157,18 @@ json.dump({f: json.load(open(os.path.join(d, f))) for f in sorted(os.listdir(d))
     });
     const result = await runRepro(root, { jobs: 2 });
     expect(result.failure).toBeUndefined();
-    expect(result.lines.filter((line) => line.startsWith('Running stage')).at(-1)).toBe("Running stage 'collect_metrics':");
+    expect(result.lines.filter((line) => line.startsWith('Running stage')).at(-1)).toBe(
+      "Running stage 'collect_metrics':",
+    );
     expect(JSON.parse(read(root, 'reports/metrics.json'))).toEqual({
       'metrics_customer-1.json': { f1: 1 },
       'metrics_micro.json': { f1: 0.5 },
     });
     const lock = read(root, 'dvc.lock');
     expect(lock).toContain('  evaluate@micro:\n    cmd: python3 evaluate.py micro\n');
-    expect(lock).toMatch(/- path: reports\/metrics\n {6}hash: md5\n {6}md5: [0-9a-f]{32}\.dir\n {6}size: \d+\n {6}nfiles: 2/);
+    expect(lock).toMatch(
+      /- path: reports\/metrics\n {6}hash: md5\n {6}md5: [0-9a-f]{32}\.dir\n {6}size: \d+\n {6}nfiles: 2/,
+    );
     expect((await runRepro(root)).lines.at(-1)).toBe('Data and pipelines are up to date.');
   });
 });
@@ -169,7 +176,8 @@ json.dump({f: json.load(open(os.path.join(d, f))) for f in sorted(os.listdir(d))
 describe('parameters written into a command', () => {
   it('passes a params mapping as --key value flags, as DVC does, and a foreach over a list of mappings', async () => {
     const root = makeRepo(newDir(), {
-      'params.yaml': "train:\n  max_depth: 5\n  eta: 0.2\n  objective: 'binary:logistic'\nexport:\n  formats:\n  - {name: onnx, ext: onnx}\n  - {name: coreml, ext: mlmodel}\n",
+      'params.yaml':
+        "train:\n  max_depth: 5\n  eta: 0.2\n  objective: 'binary:logistic'\nexport:\n  formats:\n  - {name: onnx, ext: onnx}\n  - {name: coreml, ext: mlmodel}\n",
       'train.py': `import argparse
 p = argparse.ArgumentParser()
 p.add_argument("--max_depth", type=int)

@@ -17,7 +17,8 @@ function expand(files: Record<string, string>, file = 'dvc.yaml') {
 describe('${} interpolation', () => {
   it('reads dotted and indexed paths from params.yaml, writing values as Python does', () => {
     const { stages } = expand({
-      'params.yaml': 'train:\n  lr: 0.0\n  seed: 42\n  entity: null\n  layers: [64, 32]\n  verbose: true\nname: base\n',
+      'params.yaml':
+        'train:\n  lr: 0.0\n  seed: 42\n  entity: null\n  layers: [64, 32]\n  verbose: true\nname: base\n',
       'dvc.yaml': `stages:
   train:
     cmd: python train.py --lr \${train.lr} --seed \${ train.seed } --entity \${train.entity} --first \${train.layers[0]} --v \${train.verbose}
@@ -31,7 +32,8 @@ describe('${} interpolation', () => {
 
   it('writes a mapping into cmd as flags, as DVC does', () => {
     const { stages } = expand({
-      'params.yaml': "train:\n  max_depth: 5\n  eta: 0.2\n  objective: 'binary:logistic'\n  use_gpu: false\n  fast: true\n  nested: {a: 1}\n  layers: [1, 2]\n  note: two words\n",
+      'params.yaml':
+        "train:\n  max_depth: 5\n  eta: 0.2\n  objective: 'binary:logistic'\n  use_gpu: false\n  fast: true\n  nested: {a: 1}\n  layers: [1, 2]\n  note: two words\n",
       'dvc.yaml': 'stages:\n  train:\n    cmd: python train.py ${train}\n',
     });
     expect(stages[0]!.cmd).toBe(
@@ -41,13 +43,19 @@ describe('${} interpolation', () => {
 
   it('refuses a list or mapping written into text outside cmd, naming the field', () => {
     expect(() =>
-      expand({ 'params.yaml': 'layers: [1, 2]\n', 'dvc.yaml': 'stages:\n  s:\n    cmd: echo\n    deps:\n    - data-${layers}\n' }),
+      expand({
+        'params.yaml': 'layers: [1, 2]\n',
+        'dvc.yaml': 'stages:\n  s:\n    cmd: echo\n    deps:\n    - data-${layers}\n',
+      }),
     ).toThrow("failed to parse 'stages.s.deps' in 'dvc.yaml': Cannot interpolate data of type 'list'");
   });
 
   it('names the file, stage and field of a reference to nothing', () => {
     expect(() =>
-      expand({ 'params.yaml': 'train: {lr: 1}\n', 'dvc.yaml': 'stages:\n  train:\n    cmd: python train.py ${train.rate}\n' }),
+      expand({
+        'params.yaml': 'train: {lr: 1}\n',
+        'dvc.yaml': 'stages:\n  train:\n    cmd: python train.py ${train.rate}\n',
+      }),
     ).toThrow("failed to parse 'stages.train.cmd' in 'dvc.yaml': Could not find 'train.rate'");
   });
 
@@ -75,8 +83,13 @@ stages:
 
   it('refuses a value given twice, naming both sources', () => {
     expect(() =>
-      expand({ 'params.yaml': 'lr: 1\n', 'dvc.yaml': 'vars:\n  - lr: 2\nstages:\n  s:\n    cmd: echo ${lr}\n' }),
-    ).toThrow("failed to parse 'vars' in 'dvc.yaml': cannot redefine 'lr' from 'vars[0]' as it already exists in 'params.yaml'");
+      expand({
+        'params.yaml': 'lr: 1\n',
+        'dvc.yaml': 'vars:\n  - lr: 2\nstages:\n  s:\n    cmd: echo ${lr}\n',
+      }),
+    ).toThrow(
+      "failed to parse 'vars' in 'dvc.yaml': cannot redefine 'lr' from 'vars[0]' as it already exists in 'params.yaml'",
+    );
   });
 
   it("loads a stage's own vars relative to its wdir", () => {
@@ -113,13 +126,18 @@ describe('foreach and matrix', () => {
       ['evaluate@micro', 'evaluate', 'python evaluate.py --dataset=micro'],
       ['evaluate@customer-1', 'evaluate', 'python evaluate.py --dataset=customer-1'],
     ]);
-    expect(stages[0]!.outs[0]).toMatchObject({ path: 'reports/metrics_micro.json', kind: 'metrics', cache: false });
+    expect(stages[0]!.outs[0]).toMatchObject({
+      path: 'reports/metrics_micro.json',
+      kind: 'metrics',
+      cache: false,
+    });
   });
 
   it('names stages of a list of mappings by index, with ${item.field}', () => {
     const { stages } = expand({
       'params.yaml': 'formats:\n- {name: onnx, ext: onnx}\n- {name: coreml, ext: mlmodel}\n',
-      'dvc.yaml': 'stages:\n  export:\n    foreach: ${formats}\n    do:\n      cmd: export --include ${item.name}\n      outs:\n      - best.${item.ext}\n',
+      'dvc.yaml':
+        'stages:\n  export:\n    foreach: ${formats}\n    do:\n      cmd: export --include ${item.name}\n      outs:\n      - best.${item.ext}\n',
     });
     expect(stages.map((stage) => [stage.name, stage.outs[0]!.path])).toEqual([
       ['export@0', 'best.onnx'],
@@ -167,9 +185,9 @@ describe('foreach and matrix', () => {
   });
 
   it('says where a foreach reference fails', () => {
-    expect(() => expand({ 'dvc.yaml': 'stages:\n  e:\n    foreach: ${missing}\n    do:\n      cmd: echo ${item}\n' })).toThrow(
-      "failed to parse 'stages.e.foreach' in 'dvc.yaml': Could not find 'missing'",
-    );
+    expect(() =>
+      expand({ 'dvc.yaml': 'stages:\n  e:\n    foreach: ${missing}\n    do:\n      cmd: echo ${item}\n' }),
+    ).toThrow("failed to parse 'stages.e.foreach' in 'dvc.yaml': Could not find 'missing'");
   });
 });
 
@@ -213,10 +231,18 @@ describe('stages', () => {
         template: simple
 `,
     });
-    expect(stages[0]!.outs.map(({ path: p, kind, cache, persist, plot }) => ({ p, kind, cache, persist, plot }))).toEqual([
+    expect(
+      stages[0]!.outs.map(({ path: p, kind, cache, persist, plot }) => ({ p, kind, cache, persist, plot })),
+    ).toEqual([
       { p: 'model.pkl', kind: 'outs', cache: true, persist: false, plot: undefined },
       { p: 'cache_off.bin', kind: 'outs', cache: false, persist: true, plot: undefined },
-      { p: 'roc.json', kind: 'plots', cache: true, persist: false, plot: { template: 'simple', x: 'fpr', y: 'tpr' } },
+      {
+        p: 'roc.json',
+        kind: 'plots',
+        cache: true,
+        persist: false,
+        plot: { template: 'simple', x: 'fpr', y: 'tpr' },
+      },
     ]);
   });
 
@@ -257,10 +283,14 @@ describe('dvc.yaml schema', () => {
   });
 
   it('requires a command', () => {
-    expect(() => parseDvcYaml('stages:\n  train:\n    deps: [x]\n', 'dvc.yaml')).toThrow(/field "stages.train.cmd"/);
+    expect(() => parseDvcYaml('stages:\n  train:\n    deps: [x]\n', 'dvc.yaml')).toThrow(
+      /field "stages.train.cmd"/,
+    );
   });
 
   it('names the line of a YAML syntax error', () => {
-    expect(() => parseDvcYaml('stages:\n  train:\n    cmd: a: b\n', 'dvc.yaml')).toThrow(/^dvc.yaml, line 3: not valid YAML/);
+    expect(() => parseDvcYaml('stages:\n  train:\n    cmd: a: b\n', 'dvc.yaml')).toThrow(
+      /^dvc.yaml, line 3: not valid YAML/,
+    );
   });
 });

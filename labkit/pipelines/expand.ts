@@ -67,7 +67,8 @@ export function expandPipeline(raw: DvcYaml, options: ExpandOptions): ExpandedPi
   try {
     const defaultFile = path.join(dvcfileDir, defaultParamsFile);
     const defaultDisplay = path.relative(root, defaultFile).split(path.sep).join('/');
-    if (files.read(defaultFile, defaultDisplay) !== undefined) context.mergeFile(defaultParamsFile, dvcfileDir, root, files);
+    if (files.read(defaultFile, defaultDisplay) !== undefined)
+      context.mergeFile(defaultParamsFile, dvcfileDir, root, files);
     for (const [index, entry] of (raw.vars ?? []).entries()) {
       if (typeof entry === 'string') context.mergeFile(entry, dvcfileDir, root, files);
       else context.merge(entry as Mapping, `vars[${index}]`);
@@ -132,7 +133,11 @@ export function expandPipeline(raw: DvcYaml, options: ExpandOptions): ExpandedPi
         fail(`${where}.foreach`, display, error);
       }
       if (!isMapOrSeq(iterable)) {
-        fail(`${where}.foreach`, display, new InterpolationError(`expected a list or a mapping, got '${toStr(iterable)}'`));
+        fail(
+          `${where}.foreach`,
+          display,
+          new InterpolationError(`expected a list or a mapping, got '${toStr(iterable)}'`),
+        );
       }
       const pairs: [string, PyValue][] = Array.isArray(iterable)
         ? iterable.some(isMapOrSeq)
@@ -161,7 +166,11 @@ export function expandPipeline(raw: DvcYaml, options: ExpandOptions): ExpandedPi
       }
       const axes = Object.entries(resolvedMatrix as Mapping).map(([key, values]) => {
         if (!Array.isArray(values)) {
-          fail(`${where}.matrix.${key}`, display, new InterpolationError(`expected a list, got '${toStr(values)}'`));
+          fail(
+            `${where}.matrix.${key}`,
+            display,
+            new InterpolationError(`expected a list, got '${toStr(values)}'`),
+          );
         }
         return { key, values };
       });

@@ -54,12 +54,15 @@ export function parseOverride(text: string): Override {
   const target = equals === -1 ? rest : rest.slice(0, equals);
   const value = equals === -1 ? undefined : rest.slice(equals + 1);
   if (operation !== 'remove' && value === undefined) {
-    throw new OverrideError(`-S ${text}: expected [file:]key=value (or +key=value to add a key, ~key to remove one).`);
+    throw new OverrideError(
+      `-S ${text}: expected [file:]key=value (or +key=value to add a key, ~key to remove one).`,
+    );
   }
   const colon = target.lastIndexOf(':');
   const file = colon > 0 ? target.slice(0, colon) : defaultParamsFile;
   const key = colon > 0 ? target.slice(colon + 1) : target;
-  if (!/^[^.\s][^\s]*$/.test(key) || key.endsWith('.')) throw new OverrideError(`-S ${text}: "${key}" is not a parameter key.`);
+  if (!/^[^.\s][^\s]*$/.test(key) || key.endsWith('.'))
+    throw new OverrideError(`-S ${text}: "${key}" is not a parameter key.`);
   return { file, operation, key, text, ...(value === undefined ? {} : { value }) };
 }
 
@@ -70,7 +73,8 @@ function keyPath(key: string): (string | number)[] {
 /** Applies the overrides to their files (relative to `dir`), each file written once. */
 export function applyOverrides(dir: string, overrides: Override[]): string[] {
   const byFile = new Map<string, Override[]>();
-  for (const override of overrides) byFile.set(override.file, [...(byFile.get(override.file) ?? []), override]);
+  for (const override of overrides)
+    byFile.set(override.file, [...(byFile.get(override.file) ?? []), override]);
   const written: string[] = [];
   for (const [file, list] of byFile) {
     const absolute = path.resolve(dir, file);
@@ -84,7 +88,10 @@ export function applyOverrides(dir: string, overrides: Override[]): string[] {
       const at = keyPath(override.key);
       const exists = doc.hasIn(at);
       if (override.operation === 'remove') {
-        if (!exists) throw new OverrideError(`-S ${override.text}: there is no '${override.key}' in '${file}' to remove.`);
+        if (!exists)
+          throw new OverrideError(
+            `-S ${override.text}: there is no '${override.key}' in '${file}' to remove.`,
+          );
         doc.deleteIn(at);
         continue;
       }
@@ -94,10 +101,13 @@ export function applyOverrides(dir: string, overrides: Override[]): string[] {
         );
       }
       if (override.operation === 'add' && exists) {
-        throw new OverrideError(`-S ${override.text}: '${override.key}' is already in '${file}'; drop the + to change it.`);
+        throw new OverrideError(
+          `-S ${override.text}: '${override.key}' is already in '${file}'; drop the + to change it.`,
+        );
       }
       const valueDoc = YAML.parseDocument(override.value ?? '');
-      if (valueDoc.errors.length) throw new OverrideError(`-S ${override.text}: the value is not valid YAML.`);
+      if (valueDoc.errors.length)
+        throw new OverrideError(`-S ${override.text}: the value is not valid YAML.`);
       doc.setIn(at, valueDoc.contents);
     }
     fs.writeFileSync(absolute, doc.toString());
@@ -123,7 +133,10 @@ export type Experiment = z.output<typeof experimentSchema>;
 
 export function valuesToRecord(values: ValuesByFile): Record<string, Record<string, unknown>> {
   return Object.fromEntries(
-    [...values].map(([file, flat]) => [file, Object.fromEntries([...flat].map(([key, value]) => [key, toPlain(value)]))]),
+    [...values].map(([file, flat]) => [
+      file,
+      Object.fromEntries([...flat].map(([key, value]) => [key, toPlain(value)])),
+    ]),
   );
 }
 

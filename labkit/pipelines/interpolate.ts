@@ -11,12 +11,7 @@
  *   `--key a b`, strings shell-quoted);
  * - `\${…}` is left as `${…}`.
  */
-import {
-  isPyMapping,
-  numberOf,
-  pythonNumberStr,
-  type PyValue,
-} from '../data/python-json';
+import { isPyMapping, numberOf, pythonNumberStr, type PyValue } from '../data/python-json';
 
 export class InterpolationError extends Error {
   override name = 'InterpolationError';
@@ -117,7 +112,8 @@ export function selectIn(data: PyValue, expression: string): PyValue {
       }
       current = current[index < 0 ? current.length + index : index]!;
     } else if (isPyMapping(current)) {
-      if (!Object.hasOwn(current, part)) throw new InterpolationError(`Could not find '${expression.trim()}'`);
+      if (!Object.hasOwn(current, part))
+        throw new InterpolationError(`Could not find '${expression.trim()}'`);
       current = current[part]!;
     } else {
       throw new InterpolationError(`${walked} is a primitive value, cannot get '${part}'`);

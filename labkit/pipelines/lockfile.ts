@@ -142,7 +142,9 @@ export function writeLockStage(
   const existing = readLockFile(file, display);
   const created = !fs.existsSync(file);
   const before = existing.stages.get(name);
-  const changed = before === undefined || renderLockFile(new Map([[name, before]])) !== renderLockFile(new Map([[name, entry]]));
+  const changed =
+    before === undefined ||
+    renderLockFile(new Map([[name, before]])) !== renderLockFile(new Map([[name, entry]]));
   if (!changed && !created) return { created, changed };
   existing.stages.set(name, entry);
   const temporary = `${file}.${process.pid}.tmp`;
@@ -150,4 +152,3 @@ export function writeLockStage(
   fs.renameSync(temporary, file);
   return { created, changed };
 }
-

@@ -38,7 +38,8 @@ export function metricsFiles(project: Project): string[] {
       found.add(project.repo.relative(absolute));
     }
   };
-  for (const stage of project.stages) for (const out of stage.outs) if (out.kind === 'metrics' && !out.external) add(out.absolute);
+  for (const stage of project.stages)
+    for (const out of stage.outs) if (out.kind === 'metrics' && !out.external) add(out.absolute);
   for (const pipeline of project.pipelines) {
     for (const entry of pipeline.metrics) add(path.resolve(path.dirname(pipeline.dvcfile), entry));
   }
@@ -112,9 +113,11 @@ export function trackedParams(project: Project): Map<string, string[]> {
     if (existing !== undefined && existing.length === 0) return;
     tracked.set(file, keys.length === 0 ? [] : [...new Set([...(existing ?? []), ...keys])]);
   };
-  for (const stage of project.stages) for (const dep of stage.params) add(project.repo.relative(dep.absolute), dep.keys);
+  for (const stage of project.stages)
+    for (const dep of stage.params) add(project.repo.relative(dep.absolute), dep.keys);
   for (const pipeline of project.pipelines) {
-    for (const entry of pipeline.params) add(project.repo.relative(path.resolve(path.dirname(pipeline.dvcfile), entry)), []);
+    for (const entry of pipeline.params)
+      add(project.repo.relative(path.resolve(path.dirname(pipeline.dvcfile), entry)), []);
   }
   return tracked;
 }
@@ -139,7 +142,8 @@ export function readParams(tracked: Map<string, string[]>, read: FileReader): Va
     for (const key of keys) {
       try {
         const value = selectIn(content, key);
-        if (isPyMapping(value)) for (const [inner, item] of flattenValues(value)) values.set(`${key}.${inner}`, item);
+        if (isPyMapping(value))
+          for (const [inner, item] of flattenValues(value)) values.set(`${key}.${inner}`, item);
         else values.set(key, value);
       } catch {
         // A key missing at this revision is simply absent.
@@ -155,7 +159,8 @@ export function formatValue(value: PyValue | undefined): string {
   if (value === undefined) return '-';
   const number = numberOf(value);
   if (number !== undefined) {
-    if (typeof value === 'number' && !Number.isInteger(value)) return pythonNumberStr(Math.round(value * 1e5) / 1e5);
+    if (typeof value === 'number' && !Number.isInteger(value))
+      return pythonNumberStr(Math.round(value * 1e5) / 1e5);
     return pythonNumberStr(value as number);
   }
   if (value === null) return 'null';
@@ -164,7 +169,13 @@ export function formatValue(value: PyValue | undefined): string {
   return JSON.stringify(value);
 }
 
-export type DiffRow = { file: string; key: string; old: PyValue | undefined; new: PyValue | undefined; change?: number };
+export type DiffRow = {
+  file: string;
+  key: string;
+  old: PyValue | undefined;
+  new: PyValue | undefined;
+  change?: number;
+};
 
 /** Rows where the two sides differ (every row with `all`), with the numeric change when both are numbers. */
 export function diffValues(before: ValuesByFile, after: ValuesByFile, all = false): DiffRow[] {

@@ -19,7 +19,14 @@ import type { Project } from './project';
 
 type Row = Record<string, PyValue>;
 type Series = { label: string; points: { x: PyValue; y: PyValue }[] };
-type PlotSpec = { id: string; template: string; title?: string; xLabel: string; yLabel: string; series: Series[] };
+type PlotSpec = {
+  id: string;
+  template: string;
+  title?: string;
+  xLabel: string;
+  yLabel: string;
+  series: Series[];
+};
 
 const imageExtensions = new Set(['.png', '.jpg', '.jpeg', '.gif', '.svg']);
 
@@ -55,18 +62,33 @@ export function readRecords(file: string): Row[] {
   return (list ?? []).filter(isPyMapping) as Row[];
 }
 
-function seriesOf(rows: Row[], x: string | undefined, y: string | undefined, label: string): Series & { x: string; y: string } {
+function seriesOf(
+  rows: Row[],
+  x: string | undefined,
+  y: string | undefined,
+  label: string,
+): Series & { x: string; y: string } {
   const yField = y ?? Object.keys(rows[0] ?? {}).at(-1) ?? 'y';
   const xField = x ?? 'step';
   return {
     label,
     x: xField,
     y: yField,
-    points: rows.map((row, index) => ({ x: x === undefined ? index : (row[xField] ?? null), y: row[yField] ?? null })),
+    points: rows.map((row, index) => ({
+      x: x === undefined ? index : (row[xField] ?? null),
+      y: row[yField] ?? null,
+    })),
   };
 }
 
-type Props = { template?: string; x?: string | Record<string, string>; y?: unknown; title?: string; x_label?: string; y_label?: string };
+type Props = {
+  template?: string;
+  x?: string | Record<string, string>;
+  y?: unknown;
+  title?: string;
+  x_label?: string;
+  y_label?: string;
+};
 
 function specFor(id: string, files: { file: string; label: string }[], props: Props, root: string): PlotSpec {
   const template = props.template ?? 'linear';
@@ -76,17 +98,37 @@ function specFor(id: string, files: { file: string; label: string }[], props: Pr
   for (const { file, label } of files) {
     const rows = readRecords(file);
     const fields = isPyMapping(props.y as PyValue)
-      ? [(props.y as Record<string, string | string[]>)[path.relative(root, file).split(path.sep).join('/')] ?? []].flat()
+      ? [
+          (props.y as Record<string, string | string[]>)[
+            path.relative(root, file).split(path.sep).join('/')
+          ] ?? [],
+        ].flat()
       : [props.y as string | string[] | undefined].flat();
-    const xField = typeof props.x === 'string' ? props.x : isPyMapping(props.x as PyValue) ? (props.x as Record<string, string>)[label] : undefined;
+    const xField =
+      typeof props.x === 'string'
+        ? props.x
+        : isPyMapping(props.x as PyValue)
+          ? (props.x as Record<string, string>)[label]
+          : undefined;
     for (const field of fields.length ? fields : [undefined]) {
-      const made = seriesOf(rows, xField, field, field && (files.length > 1 || fields.length > 1) ? `${label}: ${field}` : label);
+      const made = seriesOf(
+        rows,
+        xField,
+        field,
+        field && (files.length > 1 || fields.length > 1) ? `${label}: ${field}` : label,
+      );
       xName = made.x;
       yName = yName || made.y;
       series.push(made);
     }
   }
-  const spec: PlotSpec = { id, template, xLabel: props.x_label ?? xName, yLabel: props.y_label ?? yName, series };
+  const spec: PlotSpec = {
+    id,
+    template,
+    xLabel: props.x_label ?? xName,
+    yLabel: props.y_label ?? yName,
+    series,
+  };
   if (props.title !== undefined) spec.title = props.title;
   return spec;
 }
@@ -95,7 +137,8 @@ const palette = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2
 
 function label(value: PyValue): string {
   const number = numberOf(value);
-  if (number !== undefined) return Number.isInteger(number) ? String(number) : pythonNumberStr(Math.round(number * 1e4) / 1e4);
+  if (number !== undefined)
+    return Number.isInteger(number) ? String(number) : pythonNumberStr(Math.round(number * 1e4) / 1e4);
   return String(value);
 }
 
@@ -108,7 +151,9 @@ function chartSvg(spec: PlotSpec): string {
   const parts: string[] = [];
   if (spec.template.startsWith('confusion')) return confusionSvg(spec);
   const points = spec.series.flatMap((series) => series.points);
-  const ys = points.map((point) => numberOf(point.y)).filter((y): y is number => y !== undefined && Number.isFinite(y));
+  const ys = points
+    .map((point) => numberOf(point.y))
+    .filter((y): y is number => y !== undefined && Number.isFinite(y));
   if (ys.length === 0) return '<p>No numeric values to draw.</p>';
   const numericX = points.every((point) => numberOf(point.x) !== undefined);
   const categories = numericX ? [] : [...new Set(points.map((point) => label(point.x)))];
@@ -116,23 +161,37 @@ function chartSvg(spec: PlotSpec): string {
   const [xMin, xMax] = [Math.min(...xs), Math.max(...xs)];
   const isBar = spec.template.startsWith('bar');
   const [yMin, yMax] = [Math.min(isBar ? 0 : Infinity, ...ys), Math.max(...ys)];
-  const sx = (x: number) => margin.left + (xMax === xMin ? plotWidth / 2 : ((x - xMin) / (xMax - xMin)) * plotWidth);
-  const sy = (y: number) => margin.top + plotHeight - (yMax === yMin ? plotHeight / 2 : ((y - yMin) / (yMax - yMin)) * plotHeight);
+  const sx = (x: number) =>
+    margin.left + (xMax === xMin ? plotWidth / 2 : ((x - xMin) / (xMax - xMin)) * plotWidth);
+  const sy = (y: number) =>
+    margin.top + plotHeight - (yMax === yMin ? plotHeight / 2 : ((y - yMin) / (yMax - yMin)) * plotHeight);
   const xOf = (value: PyValue) => (numericX ? numberOf(value)! : categories.indexOf(label(value)));
-  parts.push(`<rect x="${margin.left}" y="${margin.top}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#ccc"/>`);
+  parts.push(
+    `<rect x="${margin.left}" y="${margin.top}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#ccc"/>`,
+  );
   for (const y of [yMin, (yMin + yMax) / 2, yMax]) {
-    parts.push(`<text x="${margin.left - 6}" y="${sy(y) + 4}" text-anchor="end" font-size="11">${escapeHtml(label(y))}</text>`);
+    parts.push(
+      `<text x="${margin.left - 6}" y="${sy(y) + 4}" text-anchor="end" font-size="11">${escapeHtml(label(y))}</text>`,
+    );
   }
   const xTicks = numericX ? [xMin, (xMin + xMax) / 2, xMax] : categories.map((_, index) => index);
   for (const x of xTicks) {
     const text = numericX ? label(x) : (categories[x] ?? '');
-    parts.push(`<text x="${sx(x)}" y="${height - margin.bottom + 16}" text-anchor="middle" font-size="11">${escapeHtml(text)}</text>`);
+    parts.push(
+      `<text x="${sx(x)}" y="${height - margin.bottom + 16}" text-anchor="middle" font-size="11">${escapeHtml(text)}</text>`,
+    );
   }
-  parts.push(`<text x="${margin.left + plotWidth / 2}" y="${height - 8}" text-anchor="middle" font-size="12">${escapeHtml(spec.xLabel)}</text>`);
-  parts.push(`<text x="14" y="${margin.top + plotHeight / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 14 ${margin.top + plotHeight / 2})">${escapeHtml(spec.yLabel)}</text>`);
+  parts.push(
+    `<text x="${margin.left + plotWidth / 2}" y="${height - 8}" text-anchor="middle" font-size="12">${escapeHtml(spec.xLabel)}</text>`,
+  );
+  parts.push(
+    `<text x="14" y="${margin.top + plotHeight / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 14 ${margin.top + plotHeight / 2})">${escapeHtml(spec.yLabel)}</text>`,
+  );
   spec.series.forEach((series, index) => {
     const color = palette[index % palette.length]!;
-    const drawn = series.points.filter((point) => numberOf(point.y) !== undefined && (numericX ? numberOf(point.x) !== undefined : true));
+    const drawn = series.points.filter(
+      (point) => numberOf(point.y) !== undefined && (numericX ? numberOf(point.x) !== undefined : true),
+    );
     if (spec.template === 'scatter' || isBar) {
       for (const point of drawn) {
         const [cx, cy] = [sx(xOf(point.x)), sy(numberOf(point.y)!)];
@@ -143,10 +202,14 @@ function chartSvg(spec: PlotSpec): string {
         );
       }
     } else {
-      const line = drawn.map((point) => `${sx(xOf(point.x)).toFixed(1)},${sy(numberOf(point.y)!).toFixed(1)}`).join(' ');
+      const line = drawn
+        .map((point) => `${sx(xOf(point.x)).toFixed(1)},${sy(numberOf(point.y)!).toFixed(1)}`)
+        .join(' ');
       parts.push(`<polyline points="${line}" fill="none" stroke="${color}" stroke-width="2"/>`);
     }
-    parts.push(`<text x="${margin.left + 8}" y="${margin.top + 14 + index * 14}" font-size="11" fill="${color}">${escapeHtml(series.label)}</text>`);
+    parts.push(
+      `<text x="${margin.left + 8}" y="${margin.top + 14 + index * 14}" font-size="11" fill="${color}">${escapeHtml(series.label)}</text>`,
+    );
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img">${parts.join('')}</svg>`;
 }
@@ -169,28 +232,43 @@ function confusionSvg(spec: PlotSpec): string {
   const max = Math.max(1, ...counts.values());
   const normalized = spec.template === 'confusion_normalized';
   const parts: string[] = [];
-  columns.forEach((column, j) => parts.push(`<text x="${left + j * cell + cell / 2}" y="${top - 8}" text-anchor="middle" font-size="11">${escapeHtml(column)}</text>`));
+  columns.forEach((column, j) =>
+    parts.push(
+      `<text x="${left + j * cell + cell / 2}" y="${top - 8}" text-anchor="middle" font-size="11">${escapeHtml(column)}</text>`,
+    ),
+  );
   rows.forEach((row, i) => {
     const total = columns.reduce((sum, column) => sum + (counts.get(`${row}\0${column}`) ?? 0), 0) || 1;
-    parts.push(`<text x="${left - 8}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end" font-size="11">${escapeHtml(row)}</text>`);
+    parts.push(
+      `<text x="${left - 8}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end" font-size="11">${escapeHtml(row)}</text>`,
+    );
     columns.forEach((column, j) => {
       const count = counts.get(`${row}\0${column}`) ?? 0;
       const shade = Math.round(255 - (count / max) * 180);
       const text = normalized ? (count / total).toFixed(2) : String(count);
-      parts.push(`<rect x="${left + j * cell}" y="${top + i * cell}" width="${cell}" height="${cell}" fill="rgb(${shade},${shade},255)" stroke="#fff"/>`);
-      parts.push(`<text x="${left + j * cell + cell / 2}" y="${top + i * cell + cell / 2 + 4}" text-anchor="middle" font-size="12">${text}</text>`);
+      parts.push(
+        `<rect x="${left + j * cell}" y="${top + i * cell}" width="${cell}" height="${cell}" fill="rgb(${shade},${shade},255)" stroke="#fff"/>`,
+      );
+      parts.push(
+        `<text x="${left + j * cell + cell / 2}" y="${top + i * cell + cell / 2 + 4}" text-anchor="middle" font-size="12">${text}</text>`,
+      );
     });
   });
   const width = left + columns.length * cell + 16;
   const height = top + rows.length * cell + 32;
-  parts.push(`<text x="${left}" y="${height - 8}" font-size="12">${escapeHtml(`${spec.yLabel} (columns) by ${spec.xLabel} (rows)`)}</text>`);
+  parts.push(
+    `<text x="${left}" y="${height - 8}" font-size="12">${escapeHtml(`${spec.yLabel} (columns) by ${spec.xLabel} (rows)`)}</text>`,
+  );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img">${parts.join('')}</svg>`;
 }
 
 type Section = { title: string; body: string };
 
 /** Draws every plot of the project into `outDir/index.html`; returns the page and what was drawn. */
-export function renderPlots(project: Project, outDir: string): { index: string; count: number; warnings: string[] } {
+export function renderPlots(
+  project: Project,
+  outDir: string,
+): { index: string; count: number; warnings: string[] } {
   const { repo } = project;
   const sections: Section[] = [];
   const warnings: string[] = [];
@@ -198,7 +276,11 @@ export function renderPlots(project: Project, outDir: string): { index: string; 
   const filesOf = (absolute: string) => {
     const stat = fs.statSync(absolute, { throwIfNoEntry: false });
     if (!stat) return [];
-    return stat.isDirectory() ? listFiles(absolute).map((file) => file.absolute).sort() : [absolute];
+    return stat.isDirectory()
+      ? listFiles(absolute)
+          .map((file) => file.absolute)
+          .sort()
+      : [absolute];
   };
   const addFile = (file: string, props: Props) => {
     const display = repo.relative(file);
@@ -206,11 +288,17 @@ export function renderPlots(project: Project, outDir: string): { index: string; 
       fs.mkdirSync(staticDir, { recursive: true });
       const name = display.replace(/[\\/]/g, '_');
       fs.copyFileSync(file, path.join(staticDir, name));
-      sections.push({ title: display, body: `<img src="static/${escapeHtml(name)}" alt="${escapeHtml(display)}">` });
+      sections.push({
+        title: display,
+        body: `<img src="static/${escapeHtml(name)}" alt="${escapeHtml(display)}">`,
+      });
       return;
     }
     try {
-      sections.push({ title: props.title ?? display, body: chartSvg(specFor(display, [{ file, label: display }], props, repo.root)) });
+      sections.push({
+        title: props.title ?? display,
+        body: chartSvg(specFor(display, [{ file, label: display }], props, repo.root)),
+      });
     } catch (error) {
       warnings.push(`${display}: ${(error as Error).message}`);
     }
@@ -219,20 +307,27 @@ export function renderPlots(project: Project, outDir: string): { index: string; 
     for (const out of stage.outs) {
       if (out.kind !== 'plots' || out.external) continue;
       const files = filesOf(out.absolute);
-      if (files.length === 0) warnings.push(`'${repo.relative(out.absolute)}' (stage '${stage.addressing}') does not exist yet.`);
+      if (files.length === 0)
+        warnings.push(`'${repo.relative(out.absolute)}' (stage '${stage.addressing}') does not exist yet.`);
       for (const file of files) addFile(file, out.plot ?? {});
     }
   }
   for (const pipeline of project.pipelines) {
     const base = path.dirname(pipeline.dvcfile);
     for (const entry of pipeline.plots) {
-      const [id, props] = typeof entry === 'string' ? [entry, {}] : (Object.entries(entry)[0] as [string, Props | null]);
+      const [id, props] =
+        typeof entry === 'string' ? [entry, {}] : (Object.entries(entry)[0] as [string, Props | null]);
       const given = props ?? {};
       if (isPyMapping(given.y as PyValue)) {
-        const files = Object.keys(given.y as object).map((file) => ({ file: path.resolve(base, file), label: file }));
+        const files = Object.keys(given.y as object).map((file) => ({
+          file: path.resolve(base, file),
+          label: file,
+        }));
         const missing = files.filter(({ file }) => !fs.existsSync(file));
         if (missing.length) {
-          warnings.push(`plot '${id}': ${missing.map(({ label: name }) => name).join(', ')} does not exist yet.`);
+          warnings.push(
+            `plot '${id}': ${missing.map(({ label: name }) => name).join(', ')} does not exist yet.`,
+          );
           continue;
         }
         try {
@@ -249,7 +344,9 @@ export function renderPlots(project: Project, outDir: string): { index: string; 
   }
   fs.mkdirSync(outDir, { recursive: true });
   const index = path.join(outDir, 'index.html');
-  const body = sections.map((section) => `<section><h2>${escapeHtml(section.title)}</h2>${section.body}</section>`).join('\n');
+  const body = sections
+    .map((section) => `<section><h2>${escapeHtml(section.title)}</h2>${section.body}</section>`)
+    .join('\n');
   fs.writeFileSync(
     index,
     `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>DVC plots</title>` +

@@ -57,7 +57,12 @@ function describe(stage: Stage, project: Project, dag: Dag): Omit<StageReport, '
     frozen: stage.frozen,
     deps: stage.deps.map((dep) => dep.path),
     params: stage.params.map((dep) => ({ file: dep.file, keys: dep.keys })),
-    outs: stage.outs.map((out) => ({ path: out.path, kind: out.kind, cache: out.cache, persist: out.persist })),
+    outs: stage.outs.map((out) => ({
+      path: out.path,
+      kind: out.kind,
+      cache: out.cache,
+      persist: out.persist,
+    })),
     upstream: [...(dag.upstream.get(stage.addressing) ?? [])].sort(),
   };
   if (stage.desc !== undefined) report.desc = stage.desc;

@@ -91,7 +91,9 @@ stages:
   it('reruns a stage whose command changed, and what depends on its changed output', async () => {
     const root = makeRepo(newDir(), twoStages);
     await runRepro(root);
-    writeFiles(root, { 'dvc.yaml': read(root, 'dvc.yaml').replace('cp data/input.txt', 'sed s/rows/ROWS/ data/input.txt >') });
+    writeFiles(root, {
+      'dvc.yaml': read(root, 'dvc.yaml').replace('cp data/input.txt', 'sed s/rows/ROWS/ data/input.txt >'),
+    });
     await runRepro(root);
     expect(runs(root)).toEqual(['prepare', 'train', 'prepare', 'train']);
   });
@@ -99,7 +101,10 @@ stages:
   it('reruns a stage whose dependency changed, and not the stage after it when its output is the same', async () => {
     const root = makeRepo(newDir(), {
       ...twoStages,
-      'dvc.yaml': twoStages['dvc.yaml'].replace('cp data/input.txt prepared.txt', 'head -c 4 data/input.txt > prepared.txt'),
+      'dvc.yaml': twoStages['dvc.yaml'].replace(
+        'cp data/input.txt prepared.txt',
+        'head -c 4 data/input.txt > prepared.txt',
+      ),
     });
     await runRepro(root);
     writeFiles(root, { 'data/input.txt': 'rowsXX\n' });
@@ -165,7 +170,9 @@ stages:
 `,
     });
     await runRepro(root);
-    expect(read(root, 'dvc.lock')).toContain('params:\n      params.yaml:\n        lr: 0.1\n        old_key: 1\n');
+    expect(read(root, 'dvc.lock')).toContain(
+      'params:\n      params.yaml:\n        lr: 0.1\n        old_key: 1\n',
+    );
     writeFiles(root, { 'params.yaml': 'lr: 0.1\n' });
     await runRepro(root);
     expect(runs(root)).toEqual(['train', 'train']);
@@ -186,10 +193,14 @@ stages:
 `,
     });
     await runRepro(root);
-    expect(read(root, 'dvc.lock')).toContain('params:\n      params.yaml:\n        batch: 8\n        lr: 0.1\n');
+    expect(read(root, 'dvc.lock')).toContain(
+      'params:\n      params.yaml:\n        batch: 8\n        lr: 0.1\n',
+    );
     expect((await runRepro(root)).lines.at(-1)).toBe('Data and pipelines are up to date.');
     // A lock written by DVC with the ./ key reads the same.
-    writeFiles(root, { 'dvc.lock': read(root, 'dvc.lock').replace('      params.yaml:', '      ./params.yaml:') });
+    writeFiles(root, {
+      'dvc.lock': read(root, 'dvc.lock').replace('      params.yaml:', '      ./params.yaml:'),
+    });
     expect((await runRepro(root)).lines.at(-1)).toBe('Data and pipelines are up to date.');
     expect(runs(root)).toEqual(['train']);
   });
@@ -226,10 +237,15 @@ stages:
   it('never runs a frozen stage, nor what only it needs', async () => {
     const root = makeRepo(newDir(), {
       ...twoStages,
-      'dvc.yaml': twoStages['dvc.yaml'].replace('    outs: [model.txt]', '    outs: [model.txt]\n    frozen: true'),
+      'dvc.yaml': twoStages['dvc.yaml'].replace(
+        '    outs: [model.txt]',
+        '    outs: [model.txt]\n    frozen: true',
+      ),
     });
     const result = await runRepro(root, { targets: ['train'] });
-    expect(result.stderr).toContain("WARNING: stage: 'train' is frozen. Its dependencies are not going to be reproduced.");
+    expect(result.stderr).toContain(
+      "WARNING: stage: 'train' is frozen. Its dependencies are not going to be reproduced.",
+    );
     expect(result.lines).toContain("Stage 'train' is frozen: its command is not run.");
     expect(runs(root)).toEqual([]);
     expect(fs.existsSync(path.join(root, 'model.txt'))).toBe(false);
@@ -276,13 +292,16 @@ stages:
     const objects = new DvcRepo(root).cache.store.listObjects().sort();
     writeFiles(root, {
       'data/input.txt': 'changed\n',
-      'dvc.yaml': twoStages['dvc.yaml'].replace('cp data/input.txt prepared.txt', 'echo half > prepared.txt && echo broken >&2 && exit 3'),
+      'dvc.yaml': twoStages['dvc.yaml'].replace(
+        'cp data/input.txt prepared.txt',
+        'echo half > prepared.txt && echo broken >&2 && exit 3',
+      ),
     });
     const result = await runRepro(root);
     expect(result.failure?.stage).toBe('prepare');
     expect(result.failure?.message).toBe(
       "failed to run: echo prepare >> runs.log && echo half > prepared.txt && echo broken >&2 && exit 3, exited with 3 (dvc.yaml, stage 'prepare', cmd). " +
-        "Its output is in .dvc/tmp/labkit/logs/prepare.log.",
+        'Its output is in .dvc/tmp/labkit/logs/prepare.log.',
     );
     expect(result.stderr).toContain('broken');
     expect(read(root, 'dvc.lock')).toBe(lock);
@@ -300,7 +319,11 @@ stages:
       // Its dependency is what the failed command left behind.
       ['train', 'changed'],
     ]);
-    expect(report.stages[0]?.lastRun).toMatchObject({ state: 'failed', exitCode: 3, log: '.dvc/tmp/labkit/logs/prepare.log' });
+    expect(report.stages[0]?.lastRun).toMatchObject({
+      state: 'failed',
+      exitCode: 3,
+      log: '.dvc/tmp/labkit/logs/prepare.log',
+    });
   });
 
   it('fails on an output the command did not write, leaving dvc.lock as it was', async () => {
@@ -314,7 +337,8 @@ stages:
 
   it('names a missing dependency with the file, stage and field', async () => {
     const root = makeRepo(newDir(), {
-      'dvc.yaml': 'stages:\n  train:\n    cmd: cat data.csv > model.txt\n    deps: [data.csv]\n    outs: [model.txt]\n',
+      'dvc.yaml':
+        'stages:\n  train:\n    cmd: cat data.csv > model.txt\n    deps: [data.csv]\n    outs: [model.txt]\n',
     });
     const result = await runRepro(root);
     expect(result.failure?.message).toBe(
@@ -341,12 +365,19 @@ stages:
 
   it('runs a list cmd line by line, each printed, stopping at the first failure', async () => {
     const root = makeRepo(newDir(), {
-      'dvc.yaml': 'stages:\n  steps:\n    cmd:\n    - echo one > out.txt\n    - echo two >> out.txt\n    outs: [out.txt]\n',
+      'dvc.yaml':
+        'stages:\n  steps:\n    cmd:\n    - echo one > out.txt\n    - echo two >> out.txt\n    outs: [out.txt]\n',
     });
     const result = await runRepro(root);
-    expect(result.lines.slice(0, 3)).toEqual(["Running stage 'steps':", '> echo one > out.txt', '> echo two >> out.txt']);
+    expect(result.lines.slice(0, 3)).toEqual([
+      "Running stage 'steps':",
+      '> echo one > out.txt',
+      '> echo two >> out.txt',
+    ]);
     expect(read(root, 'out.txt')).toBe('one\ntwo\n');
-    expect(read(root, 'dvc.lock')).toContain('    cmd:\n    - echo one > out.txt\n    - echo two >> out.txt\n');
+    expect(read(root, 'dvc.lock')).toContain(
+      '    cmd:\n    - echo one > out.txt\n    - echo two >> out.txt\n',
+    );
   });
 });
 
@@ -378,7 +409,8 @@ describe('repro plans', () => {
   });
 
   it('runs independent stages side by side with jobs', async () => {
-    const stage = (name: string) => `  ${name}:\n    cmd: sleep 0.6 && echo ${name} > ${name}.txt\n    outs: [${name}.txt]\n    always_changed: true\n`;
+    const stage = (name: string) =>
+      `  ${name}:\n    cmd: sleep 0.6 && echo ${name} > ${name}.txt\n    outs: [${name}.txt]\n    always_changed: true\n`;
     const root = makeRepo(newDir(), { 'dvc.yaml': `stages:\n${stage('a')}${stage('b')}${stage('c')}` });
     const started = Date.now();
     const result = await runRepro(root, { jobs: 3 });

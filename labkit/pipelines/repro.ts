@@ -95,7 +95,8 @@ function lockOf(runner: Runner, stage: Stage): LockStage | undefined {
 function forgetOutputs(runner: Runner, stage: Stage): void {
   for (const out of stage.outs) {
     for (const key of runner.status.hashes.keys()) {
-      if (key === out.absolute || key.startsWith(`${out.absolute}${path.sep}`)) runner.status.hashes.delete(key);
+      if (key === out.absolute || key.startsWith(`${out.absolute}${path.sep}`))
+        runner.status.hashes.delete(key);
     }
   }
 }
@@ -176,7 +177,10 @@ async function execute(runner: Runner, stage: Stage, lockHash: string): Promise<
   const startedAt = Date.now();
   const logDisplay = repo.relative(logFile);
   runner.runs.record(stage.addressing, { state: 'running', startedAt, log: logDisplay, pid: process.pid });
-  fs.writeSync(logFd, `# labkit pipeline repro: stage '${stage.addressing}', started ${new Date(startedAt).toISOString()}\n`);
+  fs.writeSync(
+    logFd,
+    `# labkit pipeline repro: stage '${stage.addressing}', started ${new Date(startedAt).toISOString()}\n`,
+  );
   const env = {
     ...runner.options.env,
     LABKIT_PIPELINE_STAGE: stage.addressing,
@@ -223,12 +227,18 @@ async function execute(runner: Runner, stage: Stage, lockHash: string): Promise<
   }
 }
 
-async function reproduceStage(runner: Runner, stage: Stage, upstreamWouldRun: boolean): Promise<StageOutcome> {
+async function reproduceStage(
+  runner: Runner,
+  stage: Stage,
+  upstreamWouldRun: boolean,
+): Promise<StageOutcome> {
   const { options, output } = runner;
   const lock = lockOf(runner, stage);
   const status = stageStatus(stage, lock, runner.status);
   if (stage.frozen) {
-    output.err(`WARNING: stage: '${stage.addressing}' is frozen. Its dependencies are not going to be reproduced.`);
+    output.err(
+      `WARNING: stage: '${stage.addressing}' is frozen. Its dependencies are not going to be reproduced.`,
+    );
     if (status.changed) {
       output.out(`Stage '${stage.addressing}' is frozen: its command is not run.`);
       return 'frozen';
@@ -256,7 +266,8 @@ async function reproduceStage(runner: Runner, stage: Stage, upstreamWouldRun: bo
   const inputs = inputsEntry(stage, runner.status);
   const lockHash = runCacheKey(inputs);
   if (!options.force) {
-    const inputsUnchanged = lock !== undefined && !status.commandChanged && !status.deps.length && !status.params.length;
+    const inputsUnchanged =
+      lock !== undefined && !status.commandChanged && !status.deps.length && !status.params.length;
     if (inputsUnchanged && !status.alwaysChanged && restoreFrom(runner, stage, lock)) {
       recordLock(runner, stage, fullEntry(stage, runner.status, snapshotOuts(stage, runner.status)));
       return 'restored';
@@ -289,7 +300,12 @@ async function reproduceStage(runner: Runner, stage: Stage, upstreamWouldRun: bo
 }
 
 /** Runs the plan; stages start when what they need has finished, at most `jobs` at a time. */
-export async function reproduce(project: Project, dag: Dag, options: ReproOptions, output: ReproOutput): Promise<ReproResult> {
+export async function reproduce(
+  project: Project,
+  dag: Dag,
+  options: ReproOptions,
+  output: ReproOutput,
+): Promise<ReproResult> {
   const plan = planRepro(project, dag, options);
   const planned = new Set(plan.map((stage) => stage.addressing));
   const runner: Runner = {
@@ -307,7 +323,8 @@ export async function reproduce(project: Project, dag: Dag, options: ReproOption
   const waiting = [...plan];
   let failure: ReproResult['failure'];
 
-  const upstreamOf = (stage: Stage) => [...(dag.upstream.get(stage.addressing) ?? [])].filter((id) => planned.has(id));
+  const upstreamOf = (stage: Stage) =>
+    [...(dag.upstream.get(stage.addressing) ?? [])].filter((id) => planned.has(id));
   const ready = (stage: Stage) => upstreamOf(stage).every((id) => outcomes.has(id));
   while ((waiting.length > 0 && !failure) || running.size > 0) {
     while (!failure && running.size < jobs) {

@@ -18,7 +18,9 @@ value = sha(entry)
 entry["outs"] = [out["path"] for out in entry.get("outs", [])]
 print(sha(entry), value)
 `;
-  const [key = '', value = ''] = execFileSync('python3', ['-c', script], { encoding: 'utf8' }).trim().split(' ');
+  const [key = '', value = ''] = execFileSync('python3', ['-c', script], { encoding: 'utf8' })
+    .trim()
+    .split(' ');
   return { key, value };
 }
 

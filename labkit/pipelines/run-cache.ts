@@ -33,7 +33,9 @@ function withoutSizes(value: PyValue): PyValue {
 }
 
 function sha256(value: PyValue): string {
-  return createHash('sha256').update(pythonJsonDumps(withoutSizes(value)), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(pythonJsonDumps(withoutSizes(value)), 'utf8')
+    .digest('hex');
 }
 
 /** The run-cache key of a lock entry (its outputs as paths only). */
@@ -102,4 +104,3 @@ export class RunCache {
     return entries;
   }
 }
-

@@ -74,14 +74,17 @@ function paramsStatus(
   const current = readParamValues(dep, files, display);
   if (!current) return [{ file: dep.file, state: 'deleted' }];
   if (recorded === undefined) return [{ file: dep.file, state: 'new' }];
-  const keys = dep.keys.length ? dep.keys : [...new Set([...Object.keys(current.values), ...Object.keys(recorded)])];
+  const keys = dep.keys.length
+    ? dep.keys
+    : [...new Set([...Object.keys(current.values), ...Object.keys(recorded)])];
   const result: StageStatus['params'] = [];
   for (const key of keys) {
     const isCurrent = Object.hasOwn(current.values, key);
     const isRecorded = Object.hasOwn(recorded, key);
     if (!isCurrent) result.push({ file: dep.file, key, state: 'deleted' });
     else if (!isRecorded) result.push({ file: dep.file, key, state: 'new' });
-    else if (!pyEquals(current.values[key], recorded[key])) result.push({ file: dep.file, key, state: 'modified' });
+    else if (!pyEquals(current.values[key], recorded[key]))
+      result.push({ file: dep.file, key, state: 'modified' });
   }
   return result;
 }
@@ -183,6 +186,7 @@ export function statusLines(status: StageStatus, indent = '\t'): string[] {
   }
   if (status.alwaysChanged && !status.stage.frozen) lines.push(`${indent}always changed`);
   if (status.commandChanged) lines.push(`${indent}changed command`);
-  if (status.lock === undefined && lines.length === 0 && !status.stage.frozen) lines.push(`${indent}not run yet`);
+  if (status.lock === undefined && lines.length === 0 && !status.stage.frozen)
+    lines.push(`${indent}not run yet`);
   return lines;
 }

@@ -77,7 +77,8 @@ export function mergeParams(entries: NonNullable<StageDefinition['params']>): Ma
   const wholeFiles = new Set<string>();
   for (const entry of entries) {
     if (typeof entry === 'string') continue;
-    for (const [file, keys] of Object.entries(entry)) if (!keys || keys.length === 0) wholeFiles.add(normalizeParamsFile(file));
+    for (const [file, keys] of Object.entries(entry))
+      if (!keys || keys.length === 0) wholeFiles.add(normalizeParamsFile(file));
   }
   const merged = new Map<string, string[]>();
   const add = (file: string, keys: string[]) => {
@@ -119,7 +120,9 @@ function outputs(
     if (kind === 'plots') {
       const { template, x, y, x_label, y_label, title, header } = given;
       const plot = Object.fromEntries(
-        Object.entries({ template, x, y, x_label, y_label, title, header }).filter(([, v]) => v !== undefined),
+        Object.entries({ template, x, y, x_label, y_label, title, header }).filter(
+          ([, v]) => v !== undefined,
+        ),
       );
       out.plot = plot;
     }

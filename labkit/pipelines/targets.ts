@@ -26,7 +26,10 @@ export function resolveTargets(stages: Stage[], targets: string[], cwd: string, 
     if (colon > 0) {
       file = path.resolve(cwd, target.slice(0, colon));
       name = target.slice(colon + 1);
-    } else if (target.endsWith('dvc.yaml') || (fs.existsSync(path.resolve(cwd, target)) && target.includes('/'))) {
+    } else if (
+      target.endsWith('dvc.yaml') ||
+      (fs.existsSync(path.resolve(cwd, target)) && target.includes('/'))
+    ) {
       file = path.resolve(cwd, target);
       if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) file = path.join(file, 'dvc.yaml');
       name = undefined;

@@ -53,7 +53,8 @@ export function workspaceSide(repo: DvcRepo, outputs: TrackedOutput[]): DiffSide
   const side: DiffSide = new Map();
   for (const output of outputs) {
     const hashed = repo.hasher.hashPath(output.absolute);
-    if (hashed) side.set(output.display, { info: hashed.info, ...(hashed.tree ? { tree: hashed.tree } : {}) });
+    if (hashed)
+      side.set(output.display, { info: hashed.info, ...(hashed.tree ? { tree: hashed.tree } : {}) });
   }
   return side;
 }
@@ -94,7 +95,11 @@ export function recordedAt(repo: DvcRepo, gitRoot: string, revision: string): Di
     } else if (name === 'dvc.lock') {
       const lock = parseLockFile(text() ?? '', relative, `${relative}@${revision}`);
       const dir = path.posix.dirname(relative);
-      const dvcYaml = showFile(gitRoot, revision, path.posix.join(path.posix.dirname(file), 'dvc.yaml'))?.toString('utf8');
+      const dvcYaml = showFile(
+        gitRoot,
+        revision,
+        path.posix.join(path.posix.dirname(file), 'dvc.yaml'),
+      )?.toString('utf8');
       for (const [stageName, stage] of lock.stages) {
         const wdir = path.posix.join(dir, wdirAt(dvcYaml, stageName) ?? '.');
         for (const out of stage.outs ?? []) {
@@ -106,4 +111,3 @@ export function recordedAt(repo: DvcRepo, gitRoot: string, revision: string): Di
   }
   return side;
 }
-

@@ -39,7 +39,8 @@ function timedRun(command: string, args: string[], cwd: string): number {
   const started = performance.now();
   const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
   const ms = performance.now() - started;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   return ms;
 }
 
@@ -56,7 +57,8 @@ function fourStagePipeline(root: string): void {
   const rows = Array.from({ length: 5000 }, (_, i) => `${i},${(i * 7919) % 1000}`).join('\n');
   write(root, {
     'data/data.csv': `${rows}\n`,
-    'params.yaml': 'prepare:\n  split: 0.2\nfeaturize:\n  max_features: 100\ntrain:\n  n_est: 50\n  seed: 1\n',
+    'params.yaml':
+      'prepare:\n  split: 0.2\nfeaturize:\n  max_features: 100\ntrain:\n  n_est: 50\n  seed: 1\n',
     'dvc.yaml': `stages:
   prepare:
     cmd: mkdir -p data/prepared && head -n 4000 data/data.csv > data/prepared/train.csv && tail -n 1000 data/data.csv > data/prepared/test.csv
@@ -84,7 +86,11 @@ function fourStagePipeline(root: string): void {
   });
 }
 
-function alternate(rounds: number, measured: () => number, baseline: () => number): { samples: number[]; base: number[] } {
+function alternate(
+  rounds: number,
+  measured: () => number,
+  baseline: () => number,
+): { samples: number[]; base: number[] } {
   const samples: number[] = [];
   const base: number[] = [];
   for (let round = 0; round < rounds; round++) {
@@ -105,15 +111,24 @@ function benchRepro(bundle: string, dir: string): BenchResult {
   fourStagePipeline(root);
   execFileSync(process.execPath, [bundle, 'data', 'init'], { cwd: root });
   execFileSync(process.execPath, [bundle, 'pipeline', 'repro'], { cwd: root });
-  const check = execFileSync(process.execPath, [bundle, 'pipeline', 'repro'], { cwd: root, encoding: 'utf8' });
-  if (!check.includes('Data and pipelines are up to date.')) throw new Error(`repro was not a no-op:\n${check}`);
+  const check = execFileSync(process.execPath, [bundle, 'pipeline', 'repro'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (!check.includes('Data and pipelines are up to date.'))
+    throw new Error(`repro was not a no-op:\n${check}`);
   log(`repro of an up-to-date 4-stage pipeline: ${reproRounds} runs, alternating with node -e ''`);
   const { samples, base } = alternate(
     reproRounds,
     () => timedRun(process.execPath, [bundle, 'pipeline', 'repro'], root),
     () => timedRun(process.execPath, ['-e', ''], root),
   );
-  return summarize("labkit pipeline repro, nothing changed (4 stages; baseline node -e '')", 'ms', samples, base);
+  return summarize(
+    "labkit pipeline repro, nothing changed (4 stages; baseline node -e '')",
+    'ms',
+    samples,
+    base,
+  );
 }
 
 function benchHashing(dir: string): BenchResult {
@@ -123,13 +138,15 @@ function benchHashing(dir: string): BenchResult {
   for (let i = 0; i < hashFiles; i++) {
     const file = path.join(root, `part-${i}.bin`);
     const bytes = Buffer.alloc(hashFileBytes);
-    for (let offset = 0; offset < bytes.length; offset += 4) bytes.writeUInt32LE((offset * 2654435761 + i) >>> 0, offset);
+    for (let offset = 0; offset < bytes.length; offset += 4)
+      bytes.writeUInt32LE((offset * 2654435761 + i) >>> 0, offset);
     fs.writeFileSync(file, bytes);
     files.push(file);
   }
   const expected = execFileSync('md5sum', files, { encoding: 'utf8' });
   const ours = files.map((file) => new Hasher().hashFile(file).md5);
-  if (ours.some((md5, index) => !expected.split('\n')[index]?.startsWith(md5))) throw new Error('md5 mismatch with md5sum');
+  if (ours.some((md5, index) => !expected.split('\n')[index]?.startsWith(md5)))
+    throw new Error('md5 mismatch with md5sum');
   log(`hashing ${hashFiles} × 10 MB: labkit (in process) against md5sum, ${hashRounds} rounds`);
   const { samples, base } = alternate(
     hashRounds,
@@ -171,7 +188,9 @@ export async function benchLabkitPipelines(): Promise<BenchResult[]> {
   try {
     const bundle = path.join(dir, 'labkit.mjs');
     fs.writeFileSync(bundle, bundleCli());
-    log(`labkit bundle: ${(fs.statSync(bundle).size / 1e6).toFixed(2)} MB, run with ${process.execPath} ${process.version}`);
+    log(
+      `labkit bundle: ${(fs.statSync(bundle).size / 1e6).toFixed(2)} MB, run with ${process.execPath} ${process.version}`,
+    );
     return [benchRepro(bundle, dir), benchHashing(dir), benchStatus(bundle, dir)];
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
