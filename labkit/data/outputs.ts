@@ -37,7 +37,7 @@ export type CheckoutSummary = {
 };
 
 /** Makes the workspace match every cached output's record; outputs the cache lacks are listed. */
-export function checkoutOutputs(repo: DvcRepo, outputs: TrackedOutput[], force = true): CheckoutSummary {
+export function checkoutOutputs(repo: DvcRepo, outputs: TrackedOutput[]): CheckoutSummary {
   const summary: CheckoutSummary = { changes: [], failed: [] };
   for (const output of outputs) {
     if (!output.cache || !output.hash) continue;
@@ -48,7 +48,7 @@ export function checkoutOutputs(repo: DvcRepo, outputs: TrackedOutput[], force =
       }
     } catch (error) {
       if (!(error instanceof MissingCacheError)) throw error;
-      if (force) summary.failed.push(output.display);
+      summary.failed.push(output.display);
     }
   }
   return summary;
