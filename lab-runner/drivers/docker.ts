@@ -10,6 +10,9 @@ import { Writable, type Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import {
   DriverError,
+  labkitServicesAccount,
+  learnerServicesAccount,
+  sandboxUids,
   type ExecRequest,
   type ExecResult,
   type SandboxDriver,
@@ -19,6 +22,7 @@ import {
   type SandboxSpec,
   type SandboxStats,
   type SandboxUser,
+  type ServicesAccount,
   type StarterFile,
   type TtySession,
 } from './driver';
@@ -27,9 +31,11 @@ import {
   createWorkspace,
   ensureWorkspaceMounted,
   removeWorkspace,
+  sandboxRecordPath,
   unmountWorkspace,
   workspaceDiskUsage,
   workspacePaths,
+  type VolumeLayout,
   type WorkspacePaths,
 } from './workspace-volume';
 
@@ -43,11 +49,12 @@ export const labelKeys = {
   pool: 'mlops-academy.pool',
 } as const;
 
-const users: Record<SandboxUser | 'bridge', string> = {
-  learner: '1000:1000',
-  grader: '1001:1001',
-  bridge: '1002:1002',
-};
+const users = Object.fromEntries(
+  Object.entries(sandboxUids).map(([name, uid]) => [name, `${uid}:${uid}`]),
+) as Record<SandboxUser | 'bridge', string>;
+
+/** The layout of every sandbox made now (workspace-volume.ts); a record without one is older. */
+const currentLayout: VolumeLayout = 'home-and-labkit';
 
 const containerNamePrefix = 'mlops-academy-';
 const stopTimeoutSeconds = 5;
@@ -82,15 +89,29 @@ function labelsFromDocker(labels: Record<string, string>): SandboxLabels {
   };
 }
 
-/** A writable that keeps the first `limit` bytes and counts the rest. */
+/** A writable that keeps the first (or the last) `limit` bytes and counts the rest. */
 class CappedSink extends Writable {
   private readonly chunks: Buffer[] = [];
   private kept = 0;
   isTruncated = false;
-  constructor(private readonly limit: number) {
+  constructor(
+    private readonly limit: number,
+    private readonly keep: 'head' | 'tail' = 'head',
+  ) {
     super();
   }
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    if (this.keep === 'tail') {
+      // Whole chunks are dropped from the front as newer ones cover the limit; text() cuts the rest.
+      this.chunks.push(chunk);
+      this.kept += chunk.length;
+      if (this.kept > this.limit) this.isTruncated = true;
+      while (this.chunks.length > 1 && this.kept - this.chunks[0]!.length >= this.limit) {
+        this.kept -= this.chunks.shift()!.length;
+      }
+      callback();
+      return;
+    }
     const room = this.limit - this.kept;
     if (room > 0) {
       const part = chunk.length <= room ? chunk : chunk.subarray(0, room);
@@ -101,11 +122,25 @@ class CappedSink extends Writable {
     callback();
   }
   text(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
+    const kept = Buffer.concat(this.chunks);
+    return (kept.length > this.limit ? kept.subarray(kept.length - this.limit) : kept).toString('utf8');
   }
 }
 
-type HostRecord = { labels: SandboxLabels; resources: SandboxResources };
+type HostRecord = { labels: SandboxLabels; resources: SandboxResources; layout?: VolumeLayout };
+
+function servicesAccountOf(record: HostRecord | undefined): ServicesAccount {
+  return record?.layout === 'home-and-labkit' ? labkitServicesAccount : learnerServicesAccount;
+}
+
+/** The container's bind mounts: the learner's home, the labkit data folder when the layout has one, the sockets. */
+function bindsOf(paths: WorkspacePaths): string[] {
+  return [
+    `${paths.home}:/home/learner:rw`,
+    ...(paths.labkitData ? [`${paths.labkitData}:${labkitServicesAccount.dataDir}:rw`] : []),
+    `${paths.sockets}:/run/academy:rw`,
+  ];
+}
 
 const resizeAttempts = 50;
 const resizeRetryMs = 20;
@@ -166,8 +201,10 @@ export class DockerDriver implements SandboxDriver {
     }
   }
 
+  /** The sandbox's host paths, in the layout its record names (the older one when it names none). */
   private paths(sessionId: string): WorkspacePaths {
-    return workspacePaths(this.sandboxesDir, sessionId);
+    const layout = this.readRecord(sessionId)?.layout ?? 'home';
+    return workspacePaths(this.sandboxesDir, sessionId, layout);
   }
 
   private container(sessionId: string): Docker.Container {
@@ -178,9 +215,11 @@ export class DockerDriver implements SandboxDriver {
     fs.writeFileSync(paths.record, JSON.stringify(record), { mode: 0o600 });
   }
 
-  private readRecord(paths: WorkspacePaths): HostRecord | undefined {
+  private readRecord(sessionId: string): HostRecord | undefined {
     try {
-      return JSON.parse(fs.readFileSync(paths.record, 'utf8')) as HostRecord;
+      return JSON.parse(
+        fs.readFileSync(sandboxRecordPath(this.sandboxesDir, sessionId), 'utf8'),
+      ) as HostRecord;
     } catch {
       return undefined;
     }
@@ -206,10 +245,10 @@ export class DockerDriver implements SandboxDriver {
 
   async create(spec: SandboxSpec): Promise<SandboxInfo> {
     const { labels, resources } = spec;
-    const paths = this.paths(labels.sessionId);
+    const paths = workspacePaths(this.sandboxesDir, labels.sessionId, currentLayout);
     const threads = String(Math.max(1, Math.floor(resources.cpus)));
     await createWorkspace(paths, resources.diskMb, spec.starterFiles ?? []);
-    this.writeRecord(paths, { labels, resources });
+    this.writeRecord(paths, { labels, resources, layout: currentLayout });
     try {
       const container = await this.docker.createContainer({
         name: `${containerNamePrefix}${labels.sessionId}`,
@@ -238,7 +277,7 @@ export class DockerDriver implements SandboxDriver {
             '/tmp': `rw,nosuid,nodev,size=${resources.tmpMb}m`,
             '/var/tmp': 'rw,nosuid,nodev,size=16m',
           },
-          Binds: [`${paths.home}:/home/learner:rw`, `${paths.sockets}:/run/academy:rw`],
+          Binds: bindsOf(paths),
           NetworkMode: 'none',
           IpcMode: 'private',
           ShmSize: shmSizeBytes,
@@ -251,7 +290,13 @@ export class DockerDriver implements SandboxDriver {
       await container.start();
       await this.waitUntilReady(labels.sessionId);
       const inspected = await container.inspect();
-      return { labels, containerId: container.id, isRunning: true, createdAt: Date.parse(inspected.Created) };
+      return {
+        labels,
+        containerId: container.id,
+        isRunning: true,
+        createdAt: Date.parse(inspected.Created),
+        servicesAccount: labkitServicesAccount,
+      };
     } catch (error) {
       await this.remove(labels.sessionId).catch(() => undefined);
       throw error;
@@ -314,7 +359,7 @@ export class DockerDriver implements SandboxDriver {
 
   async resetWorkspace(sessionId: string, starterFiles: StarterFile[]): Promise<void> {
     const paths = this.paths(sessionId);
-    const record = this.readRecord(paths);
+    const record = this.readRecord(sessionId);
     if (!record) throw new DriverError('SANDBOX_NOT_FOUND', `no sandbox ${sessionId}`);
     await this.stop(sessionId);
     await unmountWorkspace(paths);
@@ -331,7 +376,7 @@ export class DockerDriver implements SandboxDriver {
     const paths = this.paths(sessionId);
     addStarterFilesToPristineWorkspace(paths, starterFiles);
     await this.container(sessionId).update(this.resourceLimits(resources));
-    this.writeRecord(paths, { labels, resources });
+    this.writeRecord(paths, { labels, resources, layout: paths.layout });
   }
 
   async exec(sessionId: string, request: ExecRequest): Promise<ExecResult> {
@@ -354,8 +399,8 @@ export class DockerDriver implements SandboxDriver {
     }
     const startedAt = Date.now();
     const stream = await exec.start({ hijack: true, stdin: request.stdin !== undefined });
-    const stdout = new CappedSink(request.outputLimitBytes);
-    const stderr = new CappedSink(request.outputLimitBytes);
+    const stdout = new CappedSink(request.outputLimitBytes, request.keep);
+    const stderr = new CappedSink(request.outputLimitBytes, request.keep);
     this.docker.modem.demuxStream(stream, stdout, stderr);
     if (request.stdin !== undefined) {
       stream.write(request.stdin);
@@ -451,6 +496,12 @@ export class DockerDriver implements SandboxDriver {
     };
   }
 
+  async servicesAccount(sessionId: string): Promise<ServicesAccount> {
+    const record = this.readRecord(sessionId);
+    if (!record) throw new DriverError('SANDBOX_NOT_FOUND', `no sandbox ${sessionId}`);
+    return servicesAccountOf(record);
+  }
+
   async serviceSocket(sessionId: string, port: number): Promise<string> {
     const socketPath = path.join(this.paths(sessionId).sockets, `${port}.sock`);
     const running = this.bridges.get(sessionId) ?? new Set<number>();
@@ -518,12 +569,13 @@ export class DockerDriver implements SandboxDriver {
     });
     return containers.map((summary) => {
       const fromDocker = labelsFromDocker(summary.Labels);
-      const record = this.readRecord(this.paths(fromDocker.sessionId));
+      const record = this.readRecord(fromDocker.sessionId);
       return {
         labels: record?.labels ?? fromDocker,
         containerId: summary.Id,
         isRunning: summary.State === 'running',
         createdAt: summary.Created * 1000,
+        servicesAccount: servicesAccountOf(record),
       };
     });
   }

@@ -44,7 +44,25 @@ export type SandboxSpec = {
 
 export type StarterFile = { path: string; content: Buffer; mode?: number };
 
-export type SandboxUser = 'learner' | 'grader';
+export type SandboxUser = 'learner' | 'grader' | 'labkit';
+
+/** The image's fixed user ids (`lab-runner/image/setup-rootfs.sh`); execs name users by number. */
+export const sandboxUids = { learner: 1000, grader: 1001, bridge: 1002, labkit: 1003 } as const;
+
+/**
+ * Who runs a sandbox's labkit services and where, inside it, they keep their data and logs.
+ * Sandboxes made now run them as the `labkit` user with a folder only it can write
+ * ({@link labkitServicesAccount}), so a learner can neither stop them, take their port while they
+ * run, nor touch their data. A sandbox made by an older runner has no such folder: it keeps running
+ * them as the learner in `~/.labkit` ({@link learnerServicesAccount}) until it expires.
+ */
+export type ServicesAccount = { user: 'labkit' | 'learner'; dataDir: string };
+
+export const labkitServicesAccount: ServicesAccount = { user: 'labkit', dataDir: '/var/lib/labkit' };
+export const learnerServicesAccount: ServicesAccount = {
+  user: 'learner',
+  dataDir: '/home/learner/.labkit',
+};
 
 export type ExecRequest = {
   cmd: string[];
@@ -55,6 +73,11 @@ export type ExecRequest = {
   stdin?: Buffer;
   /** Bytes kept of each of stdout and stderr; the rest is counted, not kept. */
   outputLimitBytes: number;
+  /**
+   * Which bytes are kept when there are more: the first (the default), or the last, as a step's
+   * runs keep them (a crash's message is at the end of its output).
+   */
+  keep?: 'head' | 'tail';
 };
 
 export type ExecResult = {
@@ -78,6 +101,7 @@ export type SandboxInfo = {
   containerId: string;
   isRunning: boolean;
   createdAt: number;
+  servicesAccount: ServicesAccount;
 };
 
 export type { SandboxStats } from '../api/sessions';
@@ -120,6 +144,8 @@ export interface SandboxDriver {
     size: { cols: number; rows: number },
     env?: Record<string, string>,
   ): Promise<TtySession>;
+  /** Who runs the sandbox's labkit services, and their data folder inside it. */
+  servicesAccount(sessionId: string): Promise<ServicesAccount>;
   /** Path on this host of the unix socket that reaches `port` inside the sandbox. */
   serviceSocket(sessionId: string, port: number): Promise<string>;
   stats(sessionId: string): Promise<SandboxStats>;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSandboxResources, DriverError, type ExecRequest, type SandboxLabels } from './driver';
+import {
+  defaultSandboxResources,
+  DriverError,
+  labkitServicesAccount,
+  learnerServicesAccount,
+  type ExecRequest,
+  type SandboxLabels,
+} from './driver';
 import { FakeDriver } from './fake';
 
 const labels = (sessionId: string, change: Partial<SandboxLabels> = {}): SandboxLabels => ({
@@ -83,6 +90,16 @@ describe('FakeDriver', () => {
     ]);
     expect(driver.sandboxIds()).toEqual(['mine-kept']);
     expect(driver.sandbox('theirs')).toBeDefined();
+  });
+
+  it('runs labkit services as the labkit user in the sandboxes it makes, as the learner in a seeded older one', async () => {
+    const driver = new FakeDriver();
+    await driver.create(spec('new'));
+    driver.seed({ labels: labels('old'), servicesAccount: learnerServicesAccount });
+    expect(await driver.servicesAccount('new')).toEqual(labkitServicesAccount);
+    expect(await driver.servicesAccount('old')).toEqual(learnerServicesAccount);
+    expect((await driver.list()).map((info) => info.servicesAccount.user)).toEqual(['labkit', 'learner']);
+    await expect(driver.servicesAccount('nope')).rejects.toMatchObject({ code: 'SANDBOX_NOT_FOUND' });
   });
 
   it('answers execs as a test scripts them', async () => {

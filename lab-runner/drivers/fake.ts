@@ -15,13 +15,15 @@
  * - `gate(method)` holds the next call of a method until the test opens it, so races are
  *   provoked in a chosen order: `const g = driver.gate('create'); … await g.reached; … g.open()`;
  * - `seed({ labels, … })` plants a sandbox as a previous runner left it (or another runner's,
- *   with `isForeign`), for re-adoption tests;
+ *   with `isForeign`; or an older runner's, whose services run as the learner, with
+ *   `servicesAccount: learnerServicesAccount`), for re-adoption tests;
  * - `calls`, `sandbox(id)`, `sandboxIds()`, `files(id)` tell what happened and what is left.
  */
 import { PassThrough } from 'node:stream';
 import {
   defaultSandboxResources,
   DriverError,
+  labkitServicesAccount,
   type ExecRequest,
   type ExecResult,
   type SandboxDriver,
@@ -30,6 +32,7 @@ import {
   type SandboxResources,
   type SandboxSpec,
   type SandboxStats,
+  type ServicesAccount,
   type StarterFile,
   type TtySession,
 } from './driver';
@@ -48,6 +51,8 @@ export type FakeSandbox = {
    * id still reach it, as Docker's container names are shared by every runner).
    */
   isForeign: boolean;
+  /** The labkit user for every sandbox made here; the learner for one seeded as an older runner's. */
+  servicesAccount: ServicesAccount;
 };
 
 export type FakeDriverMethod = keyof SandboxDriver;
@@ -138,6 +143,7 @@ export class FakeDriver implements SandboxDriver {
     resources?: SandboxResources;
     files?: StarterFile[];
     isForeign?: boolean;
+    servicesAccount?: ServicesAccount;
   }): FakeSandbox {
     const box: FakeSandbox = {
       labels: { ...sandbox.labels },
@@ -148,6 +154,7 @@ export class FakeDriver implements SandboxDriver {
       containerId: this.newContainerId(),
       files: filesOf(sandbox.files ?? []),
       isForeign: sandbox.isForeign ?? false,
+      servicesAccount: sandbox.servicesAccount ?? labkitServicesAccount,
     };
     this.boxes.set(sandbox.labels.sessionId, box);
     return box;
@@ -199,6 +206,7 @@ export class FakeDriver implements SandboxDriver {
       containerId: this.newContainerId(),
       files: filesOf(spec.starterFiles ?? []),
       isForeign: false,
+      servicesAccount: labkitServicesAccount,
     };
     this.boxes.set(sessionId, box);
     return infoOf(box);
@@ -262,6 +270,11 @@ export class FakeDriver implements SandboxDriver {
         stream.destroy();
       },
     };
+  }
+
+  async servicesAccount(sessionId: string): Promise<ServicesAccount> {
+    await this.enter('servicesAccount', sessionId, []);
+    return this.require(sessionId).servicesAccount;
   }
 
   async serviceSocket(sessionId: string, port: number): Promise<string> {
@@ -334,5 +347,6 @@ function infoOf(box: FakeSandbox): SandboxInfo {
     containerId: box.containerId,
     isRunning: box.isRunning,
     createdAt: box.createdAt,
+    servicesAccount: box.servicesAccount,
   };
 }

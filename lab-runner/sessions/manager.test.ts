@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DriverError, type ExecRequest } from '../drivers/driver';
+import { DriverError, labkitServicesAccount, type ExecRequest } from '../drivers/driver';
 import { servicesUpScript } from './services';
 import { expectNoLeakedSandboxes, starterFile, testLabs, testManagers, type TestManager } from './test-kit';
 
@@ -246,13 +246,13 @@ describe('stop, resume, reset and destroy', () => {
 });
 
 describe('labkit services', () => {
-  it('runs labkit services up as the learner for a lab with services, and gives commands their environment', async () => {
+  it('runs labkit services up as the labkit user for a lab with services, and gives commands their environment', async () => {
     const t = newManager();
     const { session } = await t.manager.create('ada', testLabs.tracking);
     expect(t.driver.callsOf('exec').map((call) => call.args[0])).toEqual([
       expect.objectContaining({
-        cmd: ['sh', '-c', servicesUpScript(['tracking']), 'labkit-services'],
-        user: 'learner',
+        cmd: ['sh', '-c', servicesUpScript(['tracking'], labkitServicesAccount), 'labkit-services'],
+        user: 'labkit',
       }),
     ]);
     await t.manager.exec(session.id, { ...anExec, user: 'grader', env: { EXTRA: 'yes' } });

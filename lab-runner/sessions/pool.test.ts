@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { labkitServiceNames } from '../api/labkit-services';
-import { DriverError, type ExecRequest, type SandboxLabels } from '../drivers/driver';
+import {
+  DriverError,
+  labkitServicesAccount,
+  learnerServicesAccount,
+  type ExecRequest,
+  type SandboxLabels,
+} from '../drivers/driver';
 import { FakeDriver } from '../drivers/fake';
 import { poolRetryMs } from './pool';
 import { servicesUpScript } from './services';
@@ -13,7 +19,7 @@ afterEach(() => {
 });
 
 const isServicesUp = (request: ExecRequest) => request.cmd.at(-1) === 'labkit-services';
-const isServicesStop = (request: ExecRequest) => request.cmd.join(' ').includes('pkill');
+const isServicesStop = (request: ExecRequest) => request.cmd.join(' ').includes('labkit services down');
 const execsOf = (driver: FakeDriver, sessionId: string) =>
   driver
     .callsOf('exec')
@@ -53,7 +59,8 @@ describe('the warm pool', () => {
     for (const { labels } of pool) {
       expect(execsOf(t.driver, labels.sessionId)).toEqual([
         expect.objectContaining({
-          cmd: ['sh', '-c', servicesUpScript(labkitServiceNames), 'labkit-services'],
+          cmd: ['sh', '-c', servicesUpScript(labkitServiceNames, labkitServicesAccount), 'labkit-services'],
+          user: 'labkit',
         }),
       ]);
     }
@@ -88,14 +95,18 @@ describe('the warm pool', () => {
     await t.manager.start();
     await t.manager.waitForPool(1000);
     const plain = (await t.manager.create('ada', testLabs.plain)).session;
-    expect(execsOf(t.driver, plain.id).filter(isServicesStop)).toHaveLength(1);
+    expect(execsOf(t.driver, plain.id).filter(isServicesStop)).toEqual([
+      expect.objectContaining({ user: 'labkit' }),
+    ]);
 
     await t.manager.waitForPool(1000);
     const tracking = (await t.manager.create('bob', testLabs.tracking)).session;
     expect(tracking.startKind).toBe('warm');
     const execs = execsOf(t.driver, tracking.id);
     expect(execs.filter(isServicesStop)).toEqual([]);
-    expect(execs.filter(isServicesUp).at(-1)?.cmd[2]).toBe(servicesUpScript(['tracking']));
+    expect(execs.filter(isServicesUp).at(-1)?.cmd[2]).toBe(
+      servicesUpScript(['tracking'], labkitServicesAccount),
+    );
   });
 
   it('keeps a warm sandbox whose services did not start: only the head start is lost', async () => {
@@ -168,6 +179,27 @@ describe('the warm pool', () => {
 
     const warm = await t.manager.create('cyd', testLabs.plain);
     expect(warm.session.id).toBe('warm-1');
+  });
+
+  it('reaps the warm sandboxes of an older runner, but keeps its learners’ sandboxes with their services as they were', async () => {
+    const driver = new FakeDriver();
+    driver.seed({ labels: poolLabels('old-warm'), servicesAccount: learnerServicesAccount });
+    driver.seed({
+      labels: labels('old-session', { labId: testLabs.tracking }),
+      servicesAccount: learnerServicesAccount,
+    });
+    const t = newManager({ driver, poolSize: 1 });
+    await t.manager.start();
+    await t.manager.waitForPool(1000);
+
+    expect(driver.sandbox('old-warm')).toBeUndefined();
+    await t.manager.ensureServices('old-session');
+    expect(execsOf(driver, 'old-session')).toEqual([
+      expect.objectContaining({
+        cmd: ['sh', '-c', servicesUpScript(['tracking'], learnerServicesAccount), 'labkit-services'],
+        user: 'learner',
+      }),
+    ]);
   });
 
   it('waits poolRetryMs after a failed creation instead of trying again at once', async () => {

@@ -51,9 +51,13 @@ export class WarmPool {
     return this.entries.length;
   }
 
-  /** Takes back a running pool sandbox found after a restart; false when it is not wanted. */
+  /**
+   * Takes back a running pool sandbox found after a restart; false when it is not wanted. One made
+   * by an older runner (its services run as the learner) is not wanted: it holds no learner work.
+   */
   adopt(info: SandboxInfo): boolean {
     if (!info.isRunning || this.entries.length >= this.options.size) return false;
+    if (info.servicesAccount.user !== 'labkit') return false;
     this.add({ id: info.labels.sessionId, image: this.options.image, resources: defaultSandboxResources });
     return true;
   }
