@@ -30,7 +30,7 @@ import {
   sortRunsLocally,
   type RunSort,
 } from './runs-table';
-import { defaultExperimentId } from './experiment-choice';
+import { defaultExperimentId, experimentOptions } from './experiment-choice';
 import { TrackingClient } from './tracking-client';
 import { useLiveQuery } from './use-live-query';
 import styles from './Tracking.module.css';
@@ -197,9 +197,9 @@ export function ExperimentsPage({ access, isActive, link }: ServicePageProps) {
           data-testid="tracking-experiment-select"
         >
           {experiments.length === 0 && <option value="">Loading…</option>}
-          {experiments.map((e) => (
-            <option key={e.id} value={e.id}>
-              {e.name} ({e.id})
+          {experimentOptions(experiments).map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
             </option>
           ))}
         </select>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultExperimentId } from './experiment-choice';
+import { defaultExperimentId, experimentOptions } from './experiment-choice';
 import type { Experiment } from './tracking-client';
 
 const experiment = (id: string, creationTime: number): Experiment => ({
@@ -24,5 +24,18 @@ describe('the experiment shown before the learner picks one', () => {
 
   it('is none before the service lists any', () => {
     expect(defaultExperimentId([], null)).toBeNull();
+  });
+});
+
+describe("the experiment picker's options", () => {
+  it('are labelled with the experiment names alone: an id in brackets, "late-orders (1)", reads as a run count', () => {
+    const options = experimentOptions([
+      { ...experiment('0', 1), name: 'Default' },
+      { ...experiment('1', 2), name: 'late-orders' },
+    ]);
+    expect(options).toEqual([
+      { value: '0', label: 'Default' },
+      { value: '1', label: 'late-orders' },
+    ]);
   });
 });
