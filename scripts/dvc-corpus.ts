@@ -6,7 +6,8 @@
  * of those projects are not there, deps and outs show as changed or missing, which is expected.
  *
  * One line per file: parsed ✓/✗, stages as written, stages once expanded, a status summary
- * (how many stages are up to date, changed, and why, how many the lock knows), and any error.
+ * (how many stages are up to date, changed, and why; how many the lock knows, and of those how
+ * many resolve to the command and parameter values it records), and any error.
  * Exit status 1 when a file could not be parsed.
  */
 import fs from 'node:fs';
@@ -63,11 +64,15 @@ export function checkPipeline(file: string, corpusRoot: string): { line: string;
     const why = new Map<string, number>();
     for (const status of changed)
       for (const reason of reasons(status)) why.set(reason, (why.get(reason) ?? 0) + 1);
-    const inLock = statuses.filter((status) => status.lock !== undefined).length;
+    const locked = statuses.filter((status) => status.lock !== undefined);
+    const inLock = locked.length;
+    const sameCommand = locked.filter((status) => !status.commandChanged).length;
+    const sameParams = locked.filter((status) => status.params.length === 0).length;
     const summary =
       `${statuses.length - changed.length} up to date, ${changed.length} changed` +
       (why.size ? ` (${[...why].map(([reason, count]) => `${reason} ${count}`).join(', ')})` : '') +
-      `, ${inLock}/${statuses.length} in dvc.lock`;
+      `, ${inLock}/${statuses.length} in dvc.lock (command as locked ${sameCommand}/${inLock}, ` +
+      `params as locked ${sameParams}/${inLock})`;
     return {
       line: `✓ ${display}: ${written} stages, ${pipeline.stages.length} expanded; ${summary}`,
       ok: true,
