@@ -1,6 +1,6 @@
 /**
  * `tsx scripts/dvc-corpus.ts [folder]`: labkit's pipeline reader against real DVC projects. For
- * every `dvc.yaml` below the folder (default `/work/shared/corpus/dvc` when it exists), it parses
+ * every `dvc.yaml` below the folder (by default the machine's shared DVC corpus, when it exists), it parses
  * the file, resolves `${}`/foreach/matrix, builds the DAG and computes each stage's status against
  * the `dvc.lock` beside it — as a read-only look: nothing is written, and since the data and code
  * of those projects are not there, deps and outs show as changed or missing, which is expected.
