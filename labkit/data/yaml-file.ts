@@ -6,7 +6,7 @@
  */
 import YAML, { isAlias, isMap, isScalar, isSeq, type Document } from 'yaml';
 import type { z } from 'zod';
-import { isPyMapping, PyFloat, pythonFloatRepr, type PyValue } from './python-json';
+import { PyFloat, pythonFloatRepr, type PyValue } from './python-json';
 
 /** A YAML file that cannot be read, with the file and (when known) the line named. */
 export class YamlFileError extends Error {
@@ -83,13 +83,6 @@ export function dumpYaml(value: PyValue | Record<string, unknown>): string {
     lineWidth: 80,
     minContentWidth: 0,
   });
-}
-
-/** `value` as a mapping, or a `YamlFileError` naming the file. */
-export function expectMapping(value: PyValue, file: string): { [key: string]: PyValue } {
-  if (value === null) return {};
-  if (!isPyMapping(value)) throw new YamlFileError(`${file}: expected a mapping at the top level.`);
-  return value;
 }
 
 /**

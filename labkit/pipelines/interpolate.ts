@@ -123,10 +123,6 @@ export function selectIn(data: PyValue, expression: string): PyValue {
   return current;
 }
 
-export function isInterpolated(text: string): boolean {
-  return new RegExp(keyPattern.source).test(text);
-}
-
 /**
  * Resolves the `${…}` of one string. `field` is the stage's key being resolved (`cmd`, `outs`…):
  * only `cmd` may write a mapping into text, and `foreach` may take any value.

@@ -381,6 +381,21 @@ stages:
   });
 });
 
+describe('the repro lock', () => {
+  it('refuses a second repro in the same repository while one runs, and frees it after', async () => {
+    const root = makeRepo(newDir(), {
+      'dvc.yaml': 'stages:\n  slow:\n    cmd: sleep 0.5 && echo done > out.txt\n    outs: [out.txt]\n',
+    });
+    const first = runRepro(root);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect(runRepro(root)).rejects.toThrow(
+      /^Unable to acquire lock: another labkit pipeline command \(pid \d+\)/,
+    );
+    expect((await first).failure).toBeUndefined();
+    expect((await runRepro(root)).lines.at(-1)).toBe('Data and pipelines are up to date.');
+  });
+});
+
 describe('repro plans', () => {
   it('runs only the named stage with -s, and the stages after it with --downstream', async () => {
     const root = makeRepo(newDir(), twoStages);

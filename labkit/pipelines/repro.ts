@@ -29,7 +29,7 @@ import { runShellCommand } from './execute';
 import { entryHash, lockPathFor, writeLockStage, type LockStage } from './lockfile';
 import type { Project } from './project';
 import { canUseRunCache, RunCache, runCacheKey } from './run-cache';
-import { RunStateStore } from './run-state';
+import { acquireReproLock, RunStateStore } from './run-state';
 import { fullEntry, inputsEntry, snapshotOuts, StageError } from './snapshot';
 import { commandLines, type Stage } from './stage';
 import { stageStatus, type StatusContext } from './stage-status';
@@ -57,10 +57,6 @@ export type ReproResult = {
   /** Files a git user should add (dvc.lock files, .gitignore files changed). */
   gitFiles: string[];
 };
-
-export class ReproError extends Error {
-  override name = 'ReproError';
-}
 
 /** The stages `repro` would consider, in order. */
 export function planRepro(project: Project, dag: Dag, options: ReproOptions): Stage[] {
@@ -326,27 +322,36 @@ export async function reproduce(
   const upstreamOf = (stage: Stage) =>
     [...(dag.upstream.get(stage.addressing) ?? [])].filter((id) => planned.has(id));
   const ready = (stage: Stage) => upstreamOf(stage).every((id) => outcomes.has(id));
-  while ((waiting.length > 0 && !failure) || running.size > 0) {
-    while (!failure && running.size < jobs) {
-      const index = waiting.findIndex(ready);
-      if (index === -1) break;
-      const [stage] = waiting.splice(index, 1) as [Stage];
-      const upstreamWouldRun = upstreamOf(stage).some((id) => outcomes.get(id) === 'would run');
-      const task = reproduceStage(runner, stage, upstreamWouldRun)
-        .then((outcome) => {
-          outcomes.set(stage.addressing, outcome);
-        })
-        .catch((error: unknown) => {
-          if (!(error instanceof StageError)) throw error;
-          failure ??= { stage: stage.addressing, message: error.message };
-        })
-        .finally(() => running.delete(stage.addressing));
-      running.set(stage.addressing, task);
+  const runPlan = async () => {
+    while ((waiting.length > 0 && !failure) || running.size > 0) {
+      while (!failure && running.size < jobs) {
+        const index = waiting.findIndex(ready);
+        if (index === -1) break;
+        const [stage] = waiting.splice(index, 1) as [Stage];
+        const upstreamWouldRun = upstreamOf(stage).some((id) => outcomes.get(id) === 'would run');
+        const task = reproduceStage(runner, stage, upstreamWouldRun)
+          .then((outcome) => {
+            outcomes.set(stage.addressing, outcome);
+          })
+          .catch((error: unknown) => {
+            if (!(error instanceof StageError)) throw error;
+            failure ??= { stage: stage.addressing, message: error.message };
+          })
+          .finally(() => running.delete(stage.addressing));
+        running.set(stage.addressing, task);
+      }
+      if (running.size === 0) break;
+      await Promise.race(running.values());
     }
-    if (running.size === 0) break;
-    await Promise.race(running.values());
+  };
+  // Two repro at once would race over the same outputs: the second is refused, as DVC's lock does.
+  const release = options.dry ? () => {} : acquireReproLock(project.repo);
+  try {
+    await runPlan();
+  } finally {
+    release();
+    project.repo.close();
   }
-  project.repo.close();
 
   if (!options.dry && !failure) {
     const reproduced = [...outcomes.values()].some((outcome) => outcome === 'ran' || outcome === 'restored');

@@ -86,7 +86,7 @@ export function acquireReproLock(repo: DvcRepo): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(fs.readFileSync(file, 'utf8'));
-      if (Number.isInteger(holder) && holder > 0 && isAlive(holder) && holder !== process.pid) {
+      if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
         throw new ReproLockedError(
           `Unable to acquire lock: another labkit pipeline command (pid ${holder}) is running in this repository.`,
         );
