@@ -87,6 +87,8 @@ export type AppConfig = {
   trustProxy: boolean;
   /** ADMIN_EMAIL and ADMIN_PASSWORD: the admin made on start when no admin exists yet. */
   firstAdmin: { email: string; password: string } | null;
+  /** RUNNER_DATA_DIR, absolute: the runner's folder (its sandboxes, the generated secret). */
+  runnerDataDir: string;
 };
 
 export class ConfigError extends Error {
@@ -114,6 +116,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     throw new ConfigError('Invalid environment: ADMIN_EMAIL and ADMIN_PASSWORD must be set together.');
   }
   let secret = RUNNER_SECRET;
+  const runnerDataDir = path.resolve(/*turbopackIgnore: true*/ projectRoot, RUNNER_DATA_DIR);
   return {
     port: PORT,
     host: HOST,
@@ -123,9 +126,10 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     runnerSecret: () =>
       (secret ??= RUNNER_SECRET_FILE
         ? secretFromNamedFile(path.resolve(/*turbopackIgnore: true*/ projectRoot, RUNNER_SECRET_FILE))
-        : secretFromFile(path.resolve(/*turbopackIgnore: true*/ projectRoot, RUNNER_DATA_DIR))),
+        : secretFromFile(runnerDataDir)),
     trustProxy: TRUST_PROXY,
     firstAdmin: ADMIN_EMAIL && ADMIN_PASSWORD ? { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } : null,
+    runnerDataDir,
   };
 }
 
