@@ -17,7 +17,7 @@ export type AdminUserRow = {
   name: string;
   role: Role;
   createdAt: string;
-  /** When one of their sessions was last used (log-ins and requests), if they have one. */
+  /** When they last logged in or made a request (to the minute), whether logged in now or not. */
   lastSeenAt: string | null;
 };
 
@@ -51,7 +51,7 @@ export async function listUsers(query: UserQuery) {
       name: true,
       role: true,
       createdAt: true,
-      sessions: { select: { lastSeenAt: true }, orderBy: { lastSeenAt: 'desc' }, take: 1 },
+      lastSeenAt: true,
     },
   });
   const rows: AdminUserRow[] = users.map((u) => ({
@@ -60,7 +60,7 @@ export async function listUsers(query: UserQuery) {
     name: u.name,
     role: (roles as readonly string[]).includes(u.role) ? (u.role as Role) : 'learner',
     createdAt: u.createdAt.toISOString(),
-    lastSeenAt: u.sessions[0]?.lastSeenAt.toISOString() ?? null,
+    lastSeenAt: u.lastSeenAt?.toISOString() ?? null,
   }));
   return { users: rows, total, page, pages };
 }

@@ -1,7 +1,8 @@
 /**
  * Who is asking. A browser that logged in holds a session cookie (`academy_session`, HTTP-only,
  * SameSite=Lax) with a random token; the database keeps only its SHA-256. Sessions end 30 days
- * after log-in, or at log-out.
+ * after log-in, or at log-out. Log-in and using a session (at most once a minute) note the time on
+ * the session and on the account (`lastSeenAt`), which outlives the session.
  *
  * Before accounts existed, the first lab action made a *guest* learner with such a session. Guests
  * are no longer made, and a guest session does not count as signed in; signing up in that browser
@@ -38,9 +39,15 @@ const sessionOfThisBrowser = cache(async (): Promise<SessionWithUser | null> => 
   });
   if (!session || session.expiresAt.getTime() <= Date.now()) return null;
   if (Date.now() - session.lastSeenAt.getTime() >= sessionTouchIntervalMs) {
-    // Best effort: a lost race with log-out (the row is gone) must not fail the request.
-    await getDb()
-      .session.updateMany({ where: { id: session.id }, data: { lastSeenAt: new Date() } })
+    // Best effort: a lost race with log-out (the row is gone) must not fail the request. The
+    // account keeps the time too, for after its sessions are gone (log-out, a new password).
+    const db = getDb();
+    const now = new Date();
+    await db
+      .$transaction([
+        db.session.updateMany({ where: { id: session.id }, data: { lastSeenAt: now } }),
+        db.user.updateMany({ where: { id: session.user.id }, data: { lastSeenAt: now } }),
+      ])
       .catch(() => undefined);
   }
   return session;
@@ -85,6 +92,7 @@ export async function signIn(userId: string): Promise<void> {
       : []),
     db.session.deleteMany({ where: { userId, expiresAt: { lte: new Date(now) } } }),
     db.session.create({ data: { id: hashSessionToken(token), userId, expiresAt, userAgent } }),
+    db.user.update({ where: { id: userId }, data: { lastSeenAt: new Date(now) } }),
   ]);
   const secure = await isSecureRequest();
   jar.set(sessionCookieName, token, {

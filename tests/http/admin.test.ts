@@ -301,6 +301,29 @@ describe('the users page', () => {
     expect(html).toContain('&lt;img src=x onerror=');
   });
 
+  it('shows when a learner was last seen, also after they logged out, and "never" for an unused account', async () => {
+    const rowOf = async (account: Account) => {
+      const page = await admin.client.get(`/admin/users?q=${encodeURIComponent(account.email)}`);
+      const html = await page.text();
+      const start = html.indexOf(`data-testid="user-${account.user.id}"`);
+      return html.slice(start, html.indexOf('</tr>', start));
+    };
+    const active = await signUp('learner', { name: 'Recently Active' });
+    expect(await active.client.me()).toMatchObject({ id: active.user.id });
+    expect((await active.client.post('/api/auth/logout')).status).toBe(204);
+    const seen = await rowOf(active);
+    expect(seen).not.toContain('not logged in');
+    // Joined and last seen: both today.
+    const today = new Date().toISOString().slice(0, 10);
+    expect(seen.match(new RegExp(`<time datetime="${today}`, 'gi'))).toHaveLength(2);
+
+    // An account made but never used (by an admin, say): nothing has ever seen it.
+    const unused = await signUp('learner', { name: 'Never Seen' });
+    await getDb().session.deleteMany({ where: { userId: unused.user.id } });
+    await getDb().user.update({ where: { id: unused.user.id }, data: { lastSeenAt: null } });
+    expect(await rowOf(unused)).toContain('never');
+  });
+
   it('searches by email or name and pages the result', async () => {
     const tag = `pager${Date.now()}`;
     const made = await Promise.all(

@@ -80,7 +80,7 @@ export default async function AdminUsersPage({ searchParams }: PageProps<'/admin
                   {user.lastSeenAt ? (
                     <time dateTime={user.lastSeenAt}>{formatUtc(user.lastSeenAt).slice(0, 16)}</time>
                   ) : (
-                    <span className={styles.muted}>not logged in</span>
+                    <span className={styles.muted}>never</span>
                   )}
                 </td>
                 <td>
