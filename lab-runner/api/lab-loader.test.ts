@@ -71,7 +71,13 @@ function expectProblem(load: () => unknown, message: string | RegExp) {
 }
 
 type Lab = ReturnType<typeof validLab>;
-const withStep = (change: Partial<Omit<Lab['steps'][number], 'runs'>> & { runs?: unknown[] }): Lab => {
+const withStep = (
+  change: Partial<Omit<Lab['steps'][number], 'runs' | 'hints'>> & {
+    runs?: unknown[];
+    hints?: unknown[];
+    autoCheck?: unknown;
+  },
+): Lab => {
   const lab = validLab();
   lab.steps[0] = { ...lab.steps[0]!, ...change } as Lab['steps'][number];
   return lab;
@@ -232,6 +238,46 @@ describe('loadLab: runs', () => {
     expectProblem(
       big.load,
       /field "steps\.0\.runs\.1\.script": checks\/plant_probe\.py is larger than 64 KiB/,
+    );
+  });
+});
+
+describe('loadLab: hints and autoCheck', () => {
+  it('reads general and state hints as { text, when? } in their order, and autoCheck off by default', () => {
+    const hints = ['Look at train.py.', { text: 'Seed the shuffle too.', when: 'mae identical' }];
+    const step = project(withStep({ hints })).load().steps[0]!;
+    expect(step.hints).toEqual([
+      { text: 'Look at train.py.' },
+      { text: 'Seed the shuffle too.', when: 'mae identical' },
+    ]);
+    expect(step.autoCheck).toBe(false);
+    expect(project(withStep({ autoCheck: true })).load().steps[0]!.autoCheck).toBe(true);
+  });
+
+  it('names the hint for each kind of problem', () => {
+    const cases: [unknown, RegExp][] = [
+      [{ text: 'No state.' }, /field "steps\.0\.hints\.1\.when": Invalid input/],
+      [{ when: 'mae identical' }, /field "steps\.0\.hints\.1\.text"/],
+      [{ text: 'x', when: 'mae identical', after: 2 }, /field "steps\.0\.hints\.1": Unrecognized key.*after/],
+      [{ text: ' ', when: 'mae identical' }, /field "steps\.0\.hints\.1\.text": Too small/],
+      [{ text: 'x', when: 'd'.repeat(201) }, /field "steps\.0\.hints\.1\.when": Too big/],
+      ['', /field "steps\.0\.hints\.1": Too small/],
+      [7, /field "steps\.0\.hints\.1": must be a text or \{ text, when: <detail name> \}/],
+    ];
+    for (const [entry, message] of cases) {
+      expectProblem(project(withStep({ hints: ['General.', entry] })).load, message);
+    }
+    expectProblem(project(withStep({ autoCheck: 'yes' })).load, /field "steps\.0\.autoCheck"/);
+  });
+
+  it('refuses two hints for the same detail', () => {
+    const hints = [
+      { text: 'One.', when: 'mae identical' },
+      { text: 'Two.', when: 'mae identical' },
+    ];
+    expectProblem(
+      project(withStep({ hints })).load,
+      /field "steps\.0\.hints\.1\.when": two hints are for the detail "mae identical"/,
     );
   });
 });

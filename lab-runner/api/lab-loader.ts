@@ -153,6 +153,14 @@ export function loadLab(labId: string, options: LoadOptions): Lab {
         );
       }
     });
+    const hintStates = new Set<string>();
+    step.hints.forEach((hint, hintIndex) => {
+      if (hint.when === undefined) return;
+      if (hintStates.has(hint.when)) {
+        throw problem(field(`hints.${hintIndex}.when`), `two hints are for the detail "${hint.when}"`);
+      }
+      hintStates.add(hint.when);
+    });
     if (readFolder(path.join(dir, step.solution)).length === 0) {
       throw problem(field('solution'), `${step.solution}/ does not exist or holds no files`);
     }

@@ -67,6 +67,36 @@ const runSchema = z.unknown().transform((value, context) => {
   return z.NEVER;
 });
 
+/** A hint shown for one state only: when `when` names the first failing detail of a check. */
+const stateHintSchema = z.strictObject(
+  {
+    text: z.string().trim().min(1).max(1000),
+    /** The `name` of a check detail, exactly as the check reports it (e.g. `mae identical`). */
+    when: z.string().trim().min(1).max(200),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'invalid_type' ? 'must be a text or { text, when: <detail name> }' : undefined,
+  },
+);
+
+/**
+ * One entry of a step's `hints`: a text (general, offered to everyone) or `{ text, when }` (offered
+ * first after a check whose first failing detail is `when`). Both become `{ text, when? }`. Chosen
+ * by the entry's type, like `runs`, so a broken entry's message names its own field.
+ */
+const hintSchema = z.unknown().transform((value, context): { text: string; when?: string } => {
+  const parsed =
+    typeof value === 'string'
+      ? z.string().trim().min(1).max(1000).safeParse(value)
+      : stateHintSchema.safeParse(value);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) context.addIssue({ ...issue });
+    return z.NEVER;
+  }
+  return typeof parsed.data === 'string' ? { text: parsed.data } : parsed.data;
+});
+
 export const stepSchema = z.strictObject({
   id: z.string().max(64).regex(kebabCase, 'must be a kebab-case step id'),
   title: z.string().trim().min(1).max(120),
@@ -82,7 +112,12 @@ export const stepSchema = z.strictObject({
   runs: z.array(runSchema).max(5).default([]),
   /** Limit for each run and for the check itself. */
   timeoutSeconds: z.number().int().min(1).max(600).default(60),
-  hints: z.array(z.string().trim().min(1).max(1000)).max(5).default([]),
+  hints: z.array(hintSchema).max(5).default([]),
+  /**
+   * Checked in the background as the learner works (after a save or a command), so the step ticks
+   * green without pressing Check; a failed background check is not shown.
+   */
+  autoCheck: z.boolean().default(false),
   /** Files that solve this step, copied over the workspace (same relative paths). */
   solution: labPath('solution'),
 });
@@ -127,3 +162,4 @@ export const labSchema = z.strictObject({
 export type LabDefinition = z.infer<typeof labSchema>;
 export type LabStepDefinition = z.infer<typeof stepSchema>;
 export type LabRunDefinition = z.infer<typeof runSchema>;
+export type LabHint = z.infer<typeof hintSchema>;
