@@ -15,6 +15,7 @@ import {
   readFolder,
   type Lab,
 } from '@/lab-runner/api/lab-loader';
+import type { LabHint } from '@/lab-runner/api/lab-schema';
 
 export const defaultLabsDir = path.join(projectRoot, 'labs');
 const chaptersDir = path.join(projectRoot, 'content', 'chapters');
@@ -45,7 +46,15 @@ export function getLab(labId: string): Lab | undefined {
   return getLabs().find((lab) => lab.id === labId);
 }
 
-export type CompiledStep = { id: string; title: string; code: string; hints: string[] };
+export type CompiledStep = {
+  id: string;
+  title: string;
+  code: string;
+  hints: LabHint[];
+  autoCheck: boolean;
+  /** The paths of the step's reference solution (what starting a later step writes). */
+  solutionPaths: string[];
+};
 
 const compiledCache = new Map<string, Promise<CompiledStep[]>>();
 
@@ -59,7 +68,14 @@ async function compileSteps(lab: Lab): Promise<CompiledStep[]> {
         { source, file: path.relative(projectRoot, absolutePath), absolutePath },
         { glossary },
       );
-      return { id: step.id, title: step.title, code, hints: step.hints };
+      return {
+        id: step.id,
+        title: step.title,
+        code,
+        hints: step.hints,
+        autoCheck: step.autoCheck,
+        solutionPaths: solutionFiles(lab, step.id).map((file) => file.path),
+      };
     }),
   );
 }
@@ -72,6 +88,21 @@ export function getCompiledSteps(lab: Lab): Promise<CompiledStep[]> {
     compiledCache.set(lab.id, compiled);
   }
   return compiled;
+}
+
+/**
+ * What starting `stepId` writes into the workspace: the reference solutions of every step before
+ * it, in order, a later step's file replacing an earlier one's. Sorted by path.
+ */
+export function referenceFilesBefore(lab: Lab, stepId: string): { path: string; content: string }[] {
+  const index = lab.steps.findIndex((s) => s.id === stepId);
+  const files = new Map<string, string>();
+  for (const step of lab.steps.slice(0, Math.max(0, index))) {
+    for (const file of solutionFiles(lab, step.id)) files.set(file.path, file.content);
+  }
+  return [...files]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([filePath, content]) => ({ path: filePath, content }));
 }
 
 /** A step's reference solution: its files, as text. */

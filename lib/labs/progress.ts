@@ -1,27 +1,36 @@
 /**
- * A learner's progress in labs, in the database: every graded Check, solution reveals, and where
- * they are. A step is complete once one of its checks passed; a lab once all its steps are.
+ * A learner's progress in labs, in the database: every graded Check (pressed or in the background),
+ * solution reveals, skipped steps, and where they are. A step is complete once one of its checks
+ * passed, unless it was skipped; a lab once all its steps are (step-status.ts has the rule).
  */
 import 'server-only';
 import { getDb } from '@/lib/db/client';
 import type { CheckDetail, CheckResult } from '@/lib/runner/client';
+import { isCounted, stepStatusOf, type StepStatus } from './step-status';
 
-export type StepStatus = 'passed' | 'failed' | 'not-started';
+export type { StepStatus } from './step-status';
 
 export type StoredResult = {
   status: CheckResult['status'];
   message: string;
   details: CheckDetail[];
   createdAt: string;
+  /** A background check of an `autoCheck` step (only a passed one is ever shown). */
+  automatic: boolean;
 };
 
 export type StepProgress = {
   status: StepStatus;
+  /** Checks that count (pressed, or passed in the background). */
   attempts: number;
   passedAt: string | null;
+  /** The latest check that counts. */
   last: StoredResult | null;
   revealed: boolean;
 };
+
+/** The last time a later step was started from the reference state (by the learner or instructor). */
+export type LabJumpView = { stepId: string; at: string; byInstructor: boolean };
 
 export type LabProgressView = {
   steps: Record<string, StepProgress>;
@@ -29,6 +38,7 @@ export type LabProgressView = {
   startedAt: string | null;
   lastOpenedAt: string | null;
   completedAt: string | null;
+  jump: LabJumpView | null;
 };
 
 function parseDetails(json: string): CheckDetail[] {
@@ -40,11 +50,13 @@ function parseDetails(json: string): CheckDetail[] {
   }
 }
 
+/** Stores a graded check (`automatic` for a background one) and notes when the lab is complete. */
 export async function recordCheck(
   userId: string,
   labId: string,
   stepIds: string[],
   result: CheckResult,
+  automatic = false,
 ): Promise<void> {
   const db = getDb();
   await db.labStepResult.create({
@@ -56,15 +68,11 @@ export async function recordCheck(
       message: result.message,
       details: JSON.stringify(result.details),
       durationMs: Math.round(result.durationMs),
+      automatic,
     },
   });
   if (result.status !== 'pass') return;
-  const passed = await db.labStepResult.findMany({
-    where: { userId, labId, status: 'pass' },
-    distinct: ['stepId'],
-    select: { stepId: true },
-  });
-  const done = new Set(passed.map((p) => p.stepId));
+  const done = (await passedStepsByLab(userId, labId)).get(labId) ?? new Set<string>();
   if (stepIds.every((id) => done.has(id))) {
     await db.labProgress.upsert({
       where: { userId_labId: { userId, labId } },
@@ -92,35 +100,29 @@ export async function touchLab(userId: string, labId: string, currentStep?: stri
   });
 }
 
-/** Progress of someone who has not started the lab. */
-export function emptyProgress(stepIds: string[]): LabProgressView {
-  const steps: Record<string, StepProgress> = {};
-  for (const stepId of stepIds) {
-    steps[stepId] = { status: 'not-started', attempts: 0, passedAt: null, last: null, revealed: false };
-  }
-  return { steps, currentStep: null, startedAt: null, lastOpenedAt: null, completedAt: null };
-}
-
 export async function labProgress(
   userId: string,
   labId: string,
   stepIds: string[],
 ): Promise<LabProgressView> {
   const db = getDb();
-  const [results, reveals, progress] = await Promise.all([
+  const [results, reveals, skips, progress] = await Promise.all([
     db.labStepResult.findMany({ where: { userId, labId }, orderBy: { createdAt: 'asc' } }),
     db.solutionReveal.findMany({ where: { userId, labId } }),
+    db.labStepSkip.findMany({ where: { userId, labId }, select: { stepId: true } }),
     db.labProgress.findUnique({ where: { userId_labId: { userId, labId } } }),
   ]);
   const revealed = new Set(reveals.map((r) => r.stepId));
+  const skipped = new Set(skips.map((s) => s.stepId));
   const steps: Record<string, StepProgress> = {};
   for (const stepId of stepIds) {
     const mine = results.filter((r) => r.stepId === stepId);
-    const firstPass = mine.find((r) => r.status === 'pass');
-    const last = mine.at(-1);
+    const counted = mine.filter(isCounted);
+    const firstPass = counted.find((r) => r.status === 'pass');
+    const last = counted.at(-1);
     steps[stepId] = {
-      status: firstPass ? 'passed' : mine.length ? 'failed' : 'not-started',
-      attempts: mine.length,
+      status: stepStatusOf(mine, skipped.has(stepId)),
+      attempts: counted.length,
       passedAt: firstPass?.createdAt.toISOString() ?? null,
       last: last
         ? {
@@ -128,6 +130,7 @@ export async function labProgress(
             message: last.message,
             details: parseDetails(last.details),
             createdAt: last.createdAt.toISOString(),
+            automatic: last.automatic,
           }
         : null,
       revealed: revealed.has(stepId),
@@ -139,20 +142,34 @@ export async function labProgress(
     startedAt: progress?.startedAt.toISOString() ?? null,
     lastOpenedAt: progress?.lastOpenedAt.toISOString() ?? null,
     completedAt: progress?.completedAt?.toISOString() ?? null,
+    jump:
+      progress?.jumpStep && progress.jumpedAt
+        ? {
+            stepId: progress.jumpStep,
+            at: progress.jumpedAt.toISOString(),
+            byInstructor: progress.jumpWorkshopId !== null,
+          }
+        : null,
   };
 }
 
-/** Steps passed per lab, for the catalog. */
-export async function passedStepsByLab(userId: string): Promise<Map<string, Set<string>>> {
-  const passed = await getDb().labStepResult.findMany({
-    where: { userId, status: 'pass' },
-    distinct: ['labId', 'stepId'],
-    select: { labId: true, stepId: true },
-  });
+/** Steps passed and not skipped, per lab (of one lab when given), for the catalog and completion. */
+export async function passedStepsByLab(userId: string, labId?: string): Promise<Map<string, Set<string>>> {
+  const db = getDb();
+  const [passed, skips] = await Promise.all([
+    db.labStepResult.findMany({
+      where: { userId, labId, status: 'pass' },
+      distinct: ['labId', 'stepId'],
+      select: { labId: true, stepId: true },
+    }),
+    db.labStepSkip.findMany({ where: { userId, labId }, select: { labId: true, stepId: true } }),
+  ]);
+  const skipped = new Set(skips.map((s) => `${s.labId}\u0000${s.stepId}`));
   const byLab = new Map<string, Set<string>>();
-  for (const { labId, stepId } of passed) {
-    if (!byLab.has(labId)) byLab.set(labId, new Set());
-    byLab.get(labId)?.add(stepId);
+  for (const { labId: lab, stepId } of passed) {
+    if (skipped.has(`${lab}\u0000${stepId}`)) continue;
+    if (!byLab.has(lab)) byLab.set(lab, new Set());
+    byLab.get(lab)?.add(stepId);
   }
   return byLab;
 }

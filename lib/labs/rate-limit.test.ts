@@ -19,4 +19,11 @@ describe('RateLimiter', () => {
     const later = 1_000_000;
     expect([1, 2, 3].map(() => limiter.take('k', later).ok)).toEqual([true, true, false]);
   });
+
+  it('keeps a reserve untouched when asked to', () => {
+    const limiter = new RateLimiter(3, 5_000);
+    expect(limiter.take('ann', 0, 2).ok).toBe(true);
+    expect(limiter.take('ann', 0, 2)).toEqual({ ok: false, retryAfterMs: 5_000 });
+    expect([1, 2].map(() => limiter.take('ann', 0).ok)).toEqual([true, true]);
+  });
 });

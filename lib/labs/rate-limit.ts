@@ -10,13 +10,17 @@ export class RateLimiter {
     private readonly refillMs: number,
   ) {}
 
-  /** Takes one token for `key`: ok, or how long to wait for the next one. */
-  take(key: string, now = Date.now()): { ok: true } | { ok: false; retryAfterMs: number } {
+  /**
+   * Takes one token for `key`: ok, or how long to wait for the next one. With a `reserve`, only
+   * when that many tokens would still be left afterwards (for actions that must not use up the rest).
+   */
+  take(key: string, now = Date.now(), reserve = 0): { ok: true } | { ok: false; retryAfterMs: number } {
     const bucket = this.buckets.get(key) ?? { tokens: this.capacity, updatedAt: now };
     const refilled = Math.min(this.capacity, bucket.tokens + (now - bucket.updatedAt) / this.refillMs);
-    if (refilled < 1) {
+    const needed = 1 + reserve;
+    if (refilled < needed) {
       this.buckets.set(key, { tokens: refilled, updatedAt: now });
-      return { ok: false, retryAfterMs: Math.ceil((1 - refilled) * this.refillMs) };
+      return { ok: false, retryAfterMs: Math.ceil((needed - refilled) * this.refillMs) };
     }
     this.buckets.set(key, { tokens: refilled - 1, updatedAt: now });
     if (this.buckets.size > 10_000) this.forgetFull(now);

@@ -19,11 +19,13 @@ const result = (
   stepId: string,
   status: string,
   minute: number,
+  automatic = false,
 ): ResultRow => ({
   userId,
   labId,
   stepId,
   status,
+  automatic,
   createdAt: at(minute),
 });
 
@@ -36,6 +38,7 @@ function input(overrides: Partial<DashboardInput> = {}): DashboardInput {
     ],
     results: [],
     reveals: [],
+    skips: [],
     progress: [],
     sandboxes: [],
     now: at(30),
@@ -191,5 +194,51 @@ describe('shapeDashboard', () => {
       failures: 3,
     });
     expect(view.learners.find((l) => l.name === 'ada')!.stuck).toBeNull();
+  });
+
+  it('shows a skipped step as skipped, never as a pass, even when a check passed after the skip', () => {
+    const view = shapeDashboard(
+      input({
+        results: [result('u-ada', 'lab-a', 's1', 'pass', 9), result('u-ada', 'lab-a', 's2', 'pass', 10)],
+        skips: [
+          { userId: 'u-ada', labId: 'lab-a', stepId: 's1' },
+          { userId: 'u-ada', labId: 'other-lab', stepId: 's2' },
+        ],
+      }),
+    );
+    const ada = view.learners[0]!;
+    expect(ada.cells.map((c) => c.status)).toEqual(['skipped', 'passed', 'not-tried']);
+    expect(ada.cells[0]!.passedAt).toBeNull();
+    expect(ada.stepsPassed).toBe(1);
+  });
+
+  it('counts a background pass, and ignores background checks that did not pass', () => {
+    const view = shapeDashboard(
+      input({
+        results: [
+          result('u-ada', 'lab-a', 's1', 'fail', 1, true),
+          result('u-ada', 'lab-a', 's1', 'fail', 2, true),
+          result('u-ada', 'lab-a', 's1', 'fail', 3, true),
+          result('u-ada', 'lab-a', 's2', 'fail', 4),
+          result('u-ada', 'lab-a', 's2', 'error', 5, true),
+          result('u-zoe', 'lab-a', 's1', 'pass', 6, true),
+        ],
+      }),
+    );
+    const [ada, zoe] = view.learners;
+    expect(ada!.cells[0]).toMatchObject({ status: 'not-tried', attempts: 0, failedAttempts: 0 });
+    expect(ada!.cells[1]).toMatchObject({ status: 'failed', attempts: 1, failedAttempts: 1 });
+    expect(ada!.stuck).toBeNull();
+    expect(ada!.lastActivityAt).toBe(at(4).toISOString());
+    expect(zoe!.cells[0]).toMatchObject({ status: 'passed', passedAt: at(6).toISOString() });
+  });
+
+  it('is no longer stuck on a step they skipped', () => {
+    const failures = [3, 4, 5].map((minute) => result('u-ada', 'lab-a', 's1', 'fail', minute));
+    expect(shapeDashboard(input({ results: failures })).learners[0]!.stuck).not.toBeNull();
+    const skipped = shapeDashboard(
+      input({ results: failures, skips: [{ userId: 'u-ada', labId: 'lab-a', stepId: 's1' }] }),
+    );
+    expect(skipped.learners[0]!.stuck).toBeNull();
   });
 });

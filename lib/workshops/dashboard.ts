@@ -1,8 +1,11 @@
 /**
  * The instructor's live grid, shaped from plain rows: every learner × every step of the workshop's
- * labs (passed, failed so far, or not tried), their sandboxes, last activity, and whether they look
- * stuck. No database or runner here, so the rules are tested on their own (dashboard.test.ts).
+ * labs (passed, skipped, failed so far, or not tried), their sandboxes, last activity, and whether
+ * they look stuck. No database or runner here, so the rules are tested on their own
+ * (dashboard.test.ts). A step's status follows the learner's own (lib/labs/step-status.ts): a
+ * background check that did not pass counts nowhere, a skipped step is never a pass.
  */
+import { isCounted, stepStatusOf } from '@/lib/labs/step-status';
 
 /** A learner looks stuck after this many failed checks in a row on the step they are on. */
 export const stuckAfterFailures = 3;
@@ -10,8 +13,18 @@ export const stuckAfterFailures = 3;
 export type WorkshopLabInfo = { id: string; title: string; steps: { id: string; title: string }[] };
 
 export type MemberRow = { userId: string; email: string; name: string; joinedAt: Date };
-export type ResultRow = { userId: string; labId: string; stepId: string; status: string; createdAt: Date };
+export type ResultRow = {
+  userId: string;
+  labId: string;
+  stepId: string;
+  status: string;
+  /** A background check of an `autoCheck` step. */
+  automatic: boolean;
+  createdAt: Date;
+};
 export type RevealRow = { userId: string; labId: string; stepId: string };
+/** A step the learner skipped (started a later one from the reference state). */
+export type SkipRow = { userId: string; labId: string; stepId: string };
 export type ProgressRow = { userId: string; labId: string; lastOpenedAt: Date };
 export type SandboxRow = {
   userId: string;
@@ -21,7 +34,7 @@ export type SandboxRow = {
   viewers?: number;
 };
 
-export type CellStatus = 'passed' | 'failed' | 'not-tried';
+export type CellStatus = 'passed' | 'skipped' | 'failed' | 'not-tried';
 
 export type DashboardColumn = { labId: string; labTitle: string; stepId: string; stepTitle: string };
 
@@ -29,9 +42,9 @@ export type DashboardCell = {
   labId: string;
   stepId: string;
   status: CellStatus;
-  /** Checks run on this step (passed or not). */
+  /** Checks of this step that count (passed or not). */
   attempts: number;
-  /** Checks that did not pass. */
+  /** Checks that count and did not pass. */
   failedAttempts: number;
   revealed: boolean;
   passedAt: string | null;
@@ -69,6 +82,7 @@ export type DashboardInput = {
   /** Check results of the members in the workshop's labs, any order. */
   results: ResultRow[];
   reveals: RevealRow[];
+  skips: SkipRow[];
   progress: ProgressRow[];
   /** The runner's live sessions, or null when it could not be asked. */
   sandboxes: SandboxRow[] | null;
@@ -80,7 +94,8 @@ const stepKey = (labId: string, stepId: string) => `${labId}\u0000${stepId}`;
 
 /**
  * Where a learner is stuck: the step of their most recent check, when its last `threshold` or more
- * checks all failed (no pass since the first of them). Results must be oldest first.
+ * checks all failed (no pass since the first of them). Results must be oldest first and count
+ * (lib/labs/step-status.ts `isCounted`).
  */
 export function stuckStep(
   results: readonly Pick<ResultRow, 'labId' | 'stepId' | 'status'>[],
@@ -130,17 +145,19 @@ export function shapeDashboard(input: DashboardInput): DashboardView {
   );
   const labIds = new Set(input.labs.map((lab) => lab.id));
   const inLabs = <T extends { labId: string }>(rows: readonly T[]) => rows.filter((r) => labIds.has(r.labId));
-  const oldestFirst = [...inLabs(input.results)].sort(
-    (a, b) => a.createdAt.getTime() - b.createdAt.getTime(),
-  );
+  const oldestFirst = inLabs(input.results)
+    .filter(isCounted)
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   const resultsByUser = groupByUser(oldestFirst);
   const revealsByUser = groupByUser(inLabs(input.reveals));
+  const skipsByUser = groupByUser(inLabs(input.skips));
   const progressByUser = groupByUser(inLabs(input.progress));
   const sandboxesByUser = groupByUser(inLabs(input.sandboxes ?? []));
 
   const learners = input.members.map((member): DashboardLearner => {
     const results = resultsByUser.get(member.userId) ?? [];
     const revealed = new Set((revealsByUser.get(member.userId) ?? []).map((r) => stepKey(r.labId, r.stepId)));
+    const skipped = new Set((skipsByUser.get(member.userId) ?? []).map((r) => stepKey(r.labId, r.stepId)));
     const perStep = new Map<string, ResultRow[]>();
     for (const result of results) {
       const key = stepKey(result.labId, result.stepId);
@@ -150,16 +167,18 @@ export function shapeDashboard(input: DashboardInput): DashboardView {
       const key = stepKey(column.labId, column.stepId);
       const mine = perStep.get(key) ?? [];
       const firstPass = mine.find(isPass);
+      const status = stepStatusOf(mine, skipped.has(key));
       return {
         labId: column.labId,
         stepId: column.stepId,
-        status: firstPass ? 'passed' : mine.length ? 'failed' : 'not-tried',
+        status: status === 'not-started' ? 'not-tried' : status,
         attempts: mine.length,
         failedAttempts: mine.filter((r) => !isPass(r)).length,
         revealed: revealed.has(key),
-        passedAt: firstPass?.createdAt.toISOString() ?? null,
+        passedAt: status === 'passed' ? (firstPass?.createdAt.toISOString() ?? null) : null,
       };
     });
+    const stuck = stuckStep(results);
     const sandboxRows = sandboxesByUser.get(member.userId) ?? [];
     const sandboxes = input.labs.map((lab) => {
       const live = sandboxRows.filter((s) => s.labId === lab.id && s.state !== 'destroyed');
@@ -184,7 +203,8 @@ export function shapeDashboard(input: DashboardInput): DashboardView {
         ...sandboxRows.map((s) => s.lastActivityAt),
       ]),
       sandboxes,
-      stuck: stuckStep(results),
+      // Skipping the step they were stuck on moves them on.
+      stuck: stuck && !skipped.has(stepKey(stuck.labId, stuck.stepId)) ? stuck : null,
     };
   });
   learners.sort(

@@ -27,6 +27,7 @@ describe('gradesCsv', () => {
         labId: 'reproducible-training',
         stepId: 'deterministic-run',
         status: 'pass',
+        automatic: false,
         createdAt: at(4),
       },
       {
@@ -34,10 +35,20 @@ describe('gradesCsv', () => {
         labId: 'reproducible-training',
         stepId: 'record-environment',
         status: 'fail',
+        automatic: false,
         createdAt: at(6),
+      },
+      {
+        userId: 'u2',
+        labId: 'reproducible-training',
+        stepId: 'record-environment',
+        status: 'pass',
+        automatic: true,
+        createdAt: at(7),
       },
     ],
     reveals: [{ userId: 'u1', labId: 'reproducible-training', stepId: 'deterministic-run' }],
+    skips: [{ userId: 'u2', labId: 'reproducible-training', stepId: 'deterministic-run' }],
     progress: [],
     sandboxes: [],
     now: at(10),
@@ -52,9 +63,15 @@ describe('gradesCsv', () => {
     expect(lines.at(-1)).toBe('');
   });
 
+  it('writes a skipped step as skipped, which is not a pass, and a background pass as a pass', () => {
+    expect(gradesCsv(view).split('\r\n')).toContain(
+      `eve@example.com,"'=HYPERLINK(""http://evil"",""click"")",skipped,pass,—,1,0,${at(7).toISOString()}`,
+    );
+  });
+
   it('neutralises a formula in a name', () => {
     const csv = gradesCsv(view);
-    expect(csv).toContain(`eve@example.com,"'=HYPERLINK(""http://evil"",""click"")",—,—,—,0,0,`);
+    expect(csv).toContain(`eve@example.com,"'=HYPERLINK(""http://evil"",""click"")",`);
     expect(csv).not.toMatch(/,=HYPERLINK/);
   });
 });

@@ -1,12 +1,17 @@
 /**
  * The grades export: one row per learner with their email and name, every step of the workshop's
- * labs (`pass`, `fail` or `—` when not tried), the steps passed, the solutions revealed and their
- * last activity (ISO 8601, UTC).
+ * labs (`pass`, `skipped`, `fail` or `—` when not tried), the steps passed (a skipped step is not
+ * one), the solutions revealed and their last activity (ISO 8601, UTC).
  */
 import { toCsv, type CsvValue } from './csv';
 import type { CellStatus, DashboardView } from './dashboard';
 
-const cellText: Record<CellStatus, string> = { passed: 'pass', failed: 'fail', 'not-tried': '—' };
+const cellText: Record<CellStatus, string> = {
+  passed: 'pass',
+  skipped: 'skipped',
+  failed: 'fail',
+  'not-tried': '—',
+};
 
 export function gradesCsv(view: DashboardView): string {
   const header: CsvValue[] = [

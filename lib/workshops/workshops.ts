@@ -272,12 +272,13 @@ export async function workshopDashboard(
   });
   const userIds = members.map((m) => m.userId);
   const scope = { userId: { in: userIds }, labId: { in: labIds } };
-  const [results, reveals, progress, sessions] = await Promise.all([
+  const [results, reveals, skips, progress, sessions] = await Promise.all([
     db.labStepResult.findMany({
       where: scope,
-      select: { userId: true, labId: true, stepId: true, status: true, createdAt: true },
+      select: { userId: true, labId: true, stepId: true, status: true, automatic: true, createdAt: true },
     }),
     db.solutionReveal.findMany({ where: scope, select: { userId: true, labId: true, stepId: true } }),
+    db.labStepSkip.findMany({ where: scope, select: { userId: true, labId: true, stepId: true } }),
     db.labProgress.findMany({ where: scope, select: { userId: true, labId: true, lastOpenedAt: true } }),
     liveSessions(),
   ]);
@@ -292,6 +293,7 @@ export async function workshopDashboard(
     })),
     results,
     reveals,
+    skips,
     progress,
     sandboxes: sessions?.filter((s) => memberIds.has(s.userId)) ?? null,
     now: new Date(),

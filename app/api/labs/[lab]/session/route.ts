@@ -1,4 +1,5 @@
 import { labProgress, touchLab } from '@/lib/labs/progress';
+import { applyPendingJump } from '@/lib/labs/jump';
 import { labRoute } from '@/lib/labs/lab-route';
 
 export const dynamic = 'force-dynamic';
@@ -19,12 +20,16 @@ export async function GET(request: Request, context: RouteContext<'/api/labs/[la
   });
 }
 
-/** Starts the lab: the learner's sandbox, made or resumed, ready when this answers. */
+/**
+ * Starts the lab: the learner's sandbox, made or resumed, ready when this answers. A step their
+ * workshop's instructor started everyone at meanwhile is applied now (`jump`, else null).
+ */
 export async function POST(request: Request, context: RouteContext<'/api/labs/[lab]/session'>) {
   const { lab: labId } = await context.params;
   return labRoute(request, labId, { mutation: true }, async ({ lab, user, runner }) => {
     const session = await runner.startSession(user.id, lab.id);
     await touchLab(user.id, lab.id);
-    return Response.json({ session });
+    const jump = session.state === 'ready' ? await applyPendingJump(runner, session.id, user.id, lab) : null;
+    return Response.json({ session, jump });
   });
 }
