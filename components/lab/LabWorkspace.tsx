@@ -10,6 +10,7 @@ import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { Group, Panel, Separator } from 'react-resizable-panels';
+import { createActivitySignal } from './auto-check';
 import type { CodeEditorHandle } from './editor/CodeEditor';
 import { labApi } from './lab-api';
 import { LabControls } from './LabControls';
@@ -49,6 +50,55 @@ export type LabWorkspaceProps = {
 
 function passedCount(state: LabSessionState, steps: StepView[]): number {
   return steps.filter((s) => state.progress?.steps[s.id]?.status === 'passed').length;
+}
+
+function jumpSeenKey(labId: string) {
+  return `academy:jump-seen:${labId}`;
+}
+
+/**
+ * Says that the learner's instructor started everyone at a step: which files it replaced and that
+ * the steps they had not passed are skipped. Shown until dismissed (remembered in this browser).
+ */
+function InstructorJumpNotice({
+  labId,
+  steps,
+  jump,
+}: {
+  labId: string;
+  steps: StepView[];
+  jump: { stepId: string; at: string };
+}) {
+  const [dismissedAt, setDismissedAt] = useState<string | null>(() => {
+    try {
+      return localStorage.getItem(jumpSeenKey(labId));
+    } catch {
+      return null;
+    }
+  });
+  const index = steps.findIndex((s) => s.id === jump.stepId);
+  if (dismissedAt === jump.at || index < 1) return null;
+  const files = [...new Set(steps.slice(0, index).flatMap((s) => s.solutionPaths))].sort();
+  const dismiss = () => {
+    setDismissedAt(jump.at);
+    try {
+      localStorage.setItem(jumpSeenKey(labId), jump.at);
+    } catch {
+      // It shows again on the next visit.
+    }
+  };
+  return (
+    <div className={styles.jumpNotice} role="status" data-testid="instructor-jump-notice">
+      <p>
+        Your instructor started everyone at step {index + 1}, “{steps[index]?.title}”: the reference solutions
+        of the steps before it replaced {files.join(', ')} in your workspace, and the steps you had not passed
+        are marked skipped.
+      </p>
+      <button type="button" className="button button--secondary" onClick={dismiss}>
+        OK
+      </button>
+    </div>
+  );
 }
 
 /** For a visitor who is not logged in: labs need an account (the instructions stay readable). */
@@ -279,6 +329,8 @@ export function LabWorkspace({
   const { state, access, start, stop, reset, reload } = useLabSession(labId);
   const editorRef = useRef<CodeEditorHandle | null>(null);
   const [chosenStep, setChosenStep] = useState<string | null>(null);
+  // Files saved and commands ended, for the steps that check themselves.
+  const [activity] = useState(createActivitySignal);
   // Read-only viewers (an instructor): the terminal hears of them at once, the session on load.
   const [terminalViewers, setTerminalViewers] = useState<number | null>(null);
 
@@ -312,6 +364,29 @@ export function LabWorkspace({
     if (previousPhase.current === 'resetting' && state.phase === 'ready') refreshEditor();
     previousPhase.current = state.phase;
   }, [state.phase, refreshEditor]);
+
+  // The instructor started everyone at a step while this page was open (or when the learner
+  // started the lab): show that step and the files it wrote.
+  const jump = state.progress?.jump ?? null;
+  const seenJumpAt = useRef<string | null | undefined>(undefined);
+  useEffect(() => {
+    if (!state.progress) return;
+    const isNew = seenJumpAt.current !== undefined && jump !== null && jump.at !== seenJumpAt.current;
+    seenJumpAt.current = jump?.at ?? null;
+    if (isNew && jump.byInstructor) {
+      setChosenStep(jump.stepId);
+      refreshEditor();
+    }
+  }, [state.progress, jump, refreshEditor]);
+
+  const onJumped = useCallback(
+    (stepId: string) => {
+      setChosenStep(stepId);
+      refreshEditor();
+      void reload();
+    },
+    [refreshEditor, reload],
+  );
 
   const servicesKey = services.join(',');
   const servicePages = useMemo(
@@ -359,6 +434,9 @@ export function LabWorkspace({
         />
       </header>
       {state.phase === 'ready' && <ViewerNotice viewers={terminalViewers ?? state.session?.viewers ?? 0} />}
+      {jump?.byInstructor && state.phase !== 'signed-out' && (
+        <InstructorJumpNotice key={jump.at} labId={labId} steps={steps} jump={jump} />
+      )}
       {state.error && state.phase === 'ready' && (
         <p className={styles.actionError} role="alert">
           {state.error}
@@ -379,6 +457,8 @@ export function LabWorkspace({
                 refreshEditor();
                 void reload();
               }}
+              onJumped={onJumped}
+              activity={activity}
             />
           )}
         </Panel>
@@ -394,11 +474,23 @@ export function LabWorkspace({
                     pages={servicePages}
                     access={access}
                     editor={
-                      <CodeEditor ref={editorRef} access={access} labId={labId} initialOpen={openFiles} />
+                      <CodeEditor
+                        ref={editorRef}
+                        access={access}
+                        labId={labId}
+                        initialOpen={openFiles}
+                        onSaved={activity.emit}
+                      />
                     }
                   />
                 ) : (
-                  <CodeEditor ref={editorRef} access={access} labId={labId} initialOpen={openFiles} />
+                  <CodeEditor
+                    ref={editorRef}
+                    access={access}
+                    labId={labId}
+                    initialOpen={openFiles}
+                    onSaved={activity.emit}
+                  />
                 )}
               </Panel>
               <Separator className={`${styles.separator} ${styles.separatorHorizontal}`} />
@@ -408,7 +500,12 @@ export function LabWorkspace({
                 minSize="10%"
                 className={`${styles.pane} ${styles.terminalPane}`}
               >
-                <LabTerminal access={access} onCommand={refreshEditor} onViewersChange={setTerminalViewers} />
+                <LabTerminal
+                  access={access}
+                  onCommand={refreshEditor}
+                  onPromptReturn={activity.emit}
+                  onViewersChange={setTerminalViewers}
+                />
               </Panel>
             </Group>
             {rightSide && <div className={styles.workOverlay}>{rightSide}</div>}

@@ -2,15 +2,29 @@
 
 /**
  * The instructions pane: the lab's steps with their status, the current step's text, its Check
- * button and feedback, hints one at a time, the reference solution behind a confirmation, and
- * navigation between steps. Steps can be read ahead; each one is completed by its own check.
+ * button and feedback, hints one at a time (the one for what the last check found first), the
+ * reference solution behind a confirmation, starting the step from the reference state of the
+ * earlier ones, and navigation between steps. Steps can be read ahead; each one is completed by
+ * its own check, pressed or, for an `autoCheck` step, run in the background as the learner works.
  */
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useEffectEvent, useRef, useState, type ReactNode } from 'react';
+import { timeAgo } from '@/components/ui/relative-time';
 import { ApiError } from '@/lib/http/api-error';
-import { labApi, type LabProgressView, type StepCheckResult } from './lab-api';
+import { createAutoCheckScheduler, type ActivitySignal } from './auto-check';
+import { firstFailingDetail, nextHint, offeredHints, parseShownHints, type StepHint } from './hints';
+import { labApi, type LabProgressView, type StepCheckResult, type StepStatus } from './lab-api';
 import styles from './LabWorkspace.module.css';
 
-export type StepView = { id: string; title: string; body: ReactNode; hints: string[] };
+export type StepView = {
+  id: string;
+  title: string;
+  body: ReactNode;
+  hints: StepHint[];
+  /** Checked in the background after a save or a command (lab.yaml `autoCheck`). */
+  autoCheck: boolean;
+  /** The paths of the step's reference solution. */
+  solutionPaths: string[];
+};
 
 type Props = {
   labId: string;
@@ -23,11 +37,34 @@ type Props = {
   onChecked: () => void;
   /** The learner copied a solution into their workspace: the editor should refresh. */
   onSolutionApplied: () => void;
+  /** The learner started a step from the reference state: the editor and progress should refresh. */
+  onJumped: (stepId: string) => void;
+  /** Files saved and commands ended: when an `autoCheck` step checks itself. */
+  activity: ActivitySignal;
 };
 
-type Feedback = { result: StepCheckResult } | { problem: string };
+/**
+ * A check's result as the panel shows it: just made (`durationMs` is how long it took), or the
+ * stored last one (`checkedAt`); `automatic` when it ran in the background.
+ */
+type Feedback = { result: StepCheckResult; checkedAt?: string; automatic?: boolean } | { problem: string };
 
-const statusLabel = { passed: 'done', failed: 'not passed yet', 'not-started': 'not checked yet' } as const;
+const statusLabel: Record<StepStatus, string> = {
+  passed: 'done',
+  skipped: 'skipped',
+  failed: 'not passed yet',
+  'not-started': 'not checked yet',
+};
+
+const statusGlyph: Record<StepStatus, string> = {
+  passed: '✓',
+  skipped: '↷',
+  failed: '✗',
+  'not-started': '○',
+};
+
+/** How often "checked 5 min ago" is brought up to date. */
+const clockTickMs = 30_000;
 
 function hintKey(labId: string, stepId: string) {
   return `academy:hints:${labId}:${stepId}`;
@@ -39,19 +76,25 @@ export function TextWithCode({ text }: { text: string }) {
   return <>{parts.map((part, i) => (i % 2 === 1 ? <code key={i}>{part}</code> : part))}</>;
 }
 
-function StepStatusIcon({ status }: { status: keyof typeof statusLabel }) {
-  const glyph = status === 'passed' ? '✓' : status === 'failed' ? '✗' : '○';
+function StepStatusIcon({ status }: { status: StepStatus }) {
   return (
     <span
       className={`${styles.stepIcon} ${styles[`stepIcon_${status.replace('-', '_')}`]}`}
       aria-hidden="true"
     >
-      {glyph}
+      {statusGlyph[status]}
     </span>
   );
 }
 
-function CheckFeedback({ feedback }: { feedback: Feedback }) {
+/** "Checked in 2.3 s" for a check just made; "Checked 5 min ago" for a stored one. */
+function checkedWhen(feedback: Extract<Feedback, { result: unknown }>, now: number): string {
+  const how = feedback.automatic ? 'Checked automatically' : 'Checked';
+  if (feedback.checkedAt) return `${how} ${timeAgo(Date.parse(feedback.checkedAt), now)}`;
+  return `${how} in ${(feedback.result.durationMs / 1000).toFixed(1)} s`;
+}
+
+function CheckFeedback({ feedback, now }: { feedback: Feedback; now: number }) {
   if ('problem' in feedback) {
     return (
       <div
@@ -75,6 +118,7 @@ function CheckFeedback({ feedback }: { feedback: Feedback }) {
       className={`${styles.feedback} ${styles[`feedback_${result.status}`]}`}
       data-testid="check-result"
       data-status={result.status}
+      data-automatic={feedback.automatic ? 'true' : undefined}
     >
       <p className={styles.feedbackTitle}>{title}</p>
       <p>
@@ -98,41 +142,66 @@ function CheckFeedback({ feedback }: { feedback: Feedback }) {
           ))}
         </ul>
       )}
-      <p className={styles.feedbackMeta}>Checked in {(result.durationMs / 1000).toFixed(1)} s</p>
+      <p className={styles.feedbackMeta}>
+        {feedback.checkedAt ? (
+          <time dateTime={feedback.checkedAt} title={new Date(feedback.checkedAt).toLocaleString()}>
+            {checkedWhen(feedback, now)}
+          </time>
+        ) : (
+          checkedWhen(feedback, now)
+        )}
+      </p>
     </div>
   );
 }
 
-/** A step's hints, revealed one at a time; how many were shown is remembered in this browser. */
-function Hints({ labId, stepId, hints }: { labId: string; stepId: string; hints: string[] }) {
+/**
+ * A step's hints, revealed one at a time: after a failed check the one for its first failing
+ * detail comes first, then the general ones. Which were shown is remembered in this browser.
+ */
+function Hints({
+  labId,
+  stepId,
+  hints,
+  failing,
+}: {
+  labId: string;
+  stepId: string;
+  hints: StepHint[];
+  /** The first failing detail of the check shown, which a state hint may answer. */
+  failing: string | null;
+}) {
   // Rendered only in the browser (after the learner's progress loaded), so localStorage is there.
-  const [shown, setShown] = useState(() => {
+  const [shown, setShown] = useState<number[]>(() => {
     try {
-      return Math.min(hints.length, Number(localStorage.getItem(hintKey(labId, stepId)) ?? 0) || 0);
+      return parseShownHints(localStorage.getItem(hintKey(labId, stepId)), hints.length);
     } catch {
-      return 0;
+      return [];
     }
   });
-  if (hints.length === 0) return null;
+  const next = nextHint(hints, shown, failing);
+  if (shown.length === 0 && next === null) return null;
+  const total = new Set([...shown, ...offeredHints(hints, failing)]).size;
   const showHint = () => {
-    const count = Math.min(hints.length, shown + 1);
-    setShown(count);
+    if (next === null) return;
+    const updated = [...shown, next];
+    setShown(updated);
     try {
-      localStorage.setItem(hintKey(labId, stepId), String(count));
+      localStorage.setItem(hintKey(labId, stepId), JSON.stringify(updated));
     } catch {
       // Hints still show for this visit.
     }
   };
   return (
     <section className={styles.hints} aria-label="Hints">
-      {hints.slice(0, shown).map((hint, i) => (
-        <p key={i} className={styles.hint}>
-          <strong>Hint {i + 1}.</strong> <TextWithCode text={hint} />
+      {shown.map((hintIndex, i) => (
+        <p key={hintIndex} className={styles.hint}>
+          <strong>Hint {i + 1}.</strong> <TextWithCode text={hints[hintIndex]?.text ?? ''} />
         </p>
       ))}
-      {shown < hints.length && (
+      {next !== null && (
         <button type="button" className={styles.linkButton} onClick={showHint}>
-          {shown === 0 ? 'Show a hint' : 'Show another hint'} ({shown + 1} of {hints.length})
+          {shown.length === 0 ? 'Show a hint' : 'Show another hint'} ({shown.length + 1} of {total})
         </button>
       )}
     </section>
@@ -245,6 +314,116 @@ function Solution({
   );
 }
 
+/** "train.py and requirements.txt" */
+function listOfFiles(paths: readonly string[]): string {
+  if (paths.length <= 1) return paths.join('');
+  return `${paths.slice(0, -1).join(', ')} and ${paths.at(-1)}`;
+}
+
+/**
+ * Starting this step from the reference state of the earlier ones, after a confirmation that
+ * names the files replaced and the steps that will count as skipped.
+ */
+function StartHere({
+  labId,
+  step,
+  index,
+  earlier,
+  progress,
+  canApply,
+  onJumped,
+}: {
+  labId: string;
+  step: StepView;
+  index: number;
+  earlier: StepView[];
+  progress: LabProgressView | null;
+  canApply: boolean;
+  onJumped: (stepId: string) => void;
+}) {
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const files = [...new Set(earlier.flatMap((s) => s.solutionPaths))].sort();
+  const toSkip = earlier.filter((s) => {
+    const status = progress?.steps[s.id]?.status;
+    return status !== 'passed' && status !== 'skipped';
+  });
+  const titleId = `start-${step.id}-title`;
+
+  const start = async () => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      const outcome = await labApi.jump(labId, step.id);
+      const skipped = outcome.skipped.length
+        ? ` ${outcome.skipped.length === 1 ? '1 earlier step is' : `${outcome.skipped.length} earlier steps are`} marked skipped.`
+        : '';
+      setMessage(`Your workspace now has the reference files of the earlier steps.${skipped}`);
+      onJumped(step.id);
+    } catch (error) {
+      setMessage(error instanceof ApiError ? error.message : 'Could not start this step; try again.');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className={styles.solution} aria-label="Start from here">
+      <button
+        type="button"
+        className={styles.linkButton}
+        disabled={!canApply || busy}
+        title={canApply ? undefined : 'Start the lab first'}
+        onClick={() => {
+          if (!dialogRef.current) return;
+          dialogRef.current.returnValue = '';
+          dialogRef.current.showModal();
+        }}
+      >
+        Start this step with the earlier steps solved…
+      </button>
+      <dialog
+        ref={dialogRef}
+        className={styles.dialog}
+        aria-labelledby={titleId}
+        onClose={() => {
+          if (dialogRef.current?.returnValue === 'start') void start();
+        }}
+      >
+        <form method="dialog">
+          <h2 id={titleId}>Start at step {index + 1} with the earlier steps solved?</h2>
+          <p>
+            The reference solutions of {index === 1 ? 'step 1' : `steps 1 to ${index}`} are copied into your
+            workspace. This replaces <strong>{listOfFiles(files)}</strong>: your own version of{' '}
+            {files.length === 1 ? 'that file' : 'those files'} is overwritten.
+          </p>
+          {toSkip.length > 0 && (
+            <p>
+              {toSkip.length === 1 ? 'This step is' : 'These steps are'} then marked <strong>skipped</strong>,
+              which does not count as passed (instructors see it):{' '}
+              {toSkip.map((s) => `${earlier.indexOf(s) + 1}. ${s.title}`).join('; ')}.
+            </p>
+          )}
+          <div className={styles.dialogActions}>
+            <button type="submit" value="cancel" className="button button--secondary">
+              Cancel
+            </button>
+            <button type="submit" value="start" className="button">
+              Replace the files and start here
+            </button>
+          </div>
+        </form>
+      </dialog>
+      {message && (
+        <p className={styles.solutionNote} role="status">
+          {message}
+        </p>
+      )}
+    </section>
+  );
+}
+
 export function StepPanel({
   labId,
   steps,
@@ -254,6 +433,8 @@ export function StepPanel({
   canCheck,
   onChecked,
   onSolutionApplied,
+  onJumped,
+  activity,
 }: Props) {
   const index = Math.max(
     0,
@@ -262,18 +443,65 @@ export function StepPanel({
   const step = steps[index] ?? steps[0];
   const [feedback, setFeedback] = useState<Record<string, Feedback>>({});
   const [checking, setChecking] = useState<string | null>(null);
+  const [now, setNow] = useState(() => Date.now());
   const bodyRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     bodyRef.current?.scrollTo({ top: 0 });
   }, [step?.id]);
 
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), clockTickMs);
+    return () => window.clearInterval(timer);
+  }, []);
+  // A newly loaded stored result is told relative to the time it arrived.
+  useEffect(() => setNow(Date.now()), [progress]);
+
+  // Background checks of an `autoCheck` step: after saves and finished commands, while the page is
+  // visible, quietly (only a pass shows, politely).
+  const shouldAutoCheck = useEffectEvent(() => {
+    const status = step ? progress?.steps[step.id]?.status : undefined;
+    return (
+      document.visibilityState === 'visible' &&
+      canCheck &&
+      checking === null &&
+      Boolean(step?.autoCheck) &&
+      status !== 'passed' &&
+      status !== 'skipped'
+    );
+  });
+  const runAutoCheck = useEffectEvent(async () => {
+    if (!step) return;
+    const stepId = step.id;
+    const answer = await labApi.autoCheck(labId, stepId);
+    if (!answer.ran || answer.result.status !== 'pass') return;
+    setFeedback((all) => ({ ...all, [stepId]: { result: answer.result, automatic: true } }));
+    onChecked();
+  });
+  useEffect(() => {
+    const scheduler = createAutoCheckScheduler({
+      run: () => runAutoCheck(),
+      shouldRun: () => shouldAutoCheck(),
+    });
+    const unsubscribe = activity.subscribe(() => scheduler.noteActivity());
+    return () => {
+      unsubscribe();
+      scheduler.dispose();
+    };
+  }, [activity]);
+
   if (!step) return null;
   const stepProgress = progress?.steps[step.id];
-  const shown =
-    feedback[step.id] ??
-    (stepProgress?.last ? { result: { ...stepProgress.last, stepId: step.id, durationMs: 0 } } : undefined);
-  const isStored = !feedback[step.id] && Boolean(stepProgress?.last);
+  const stored: Feedback | undefined = stepProgress?.last
+    ? {
+        result: { ...stepProgress.last, stepId: step.id, durationMs: 0 },
+        checkedAt: stepProgress.last.createdAt,
+        automatic: stepProgress.last.automatic,
+      }
+    : undefined;
+  const shown = feedback[step.id] ?? stored;
+  const isStored = !feedback[step.id] && Boolean(stored);
+  const failing = shown && 'result' in shown ? firstFailingDetail(shown.result) : null;
   const passedCount = steps.filter((s) => progress?.steps[s.id]?.status === 'passed').length;
   const next = steps[index + 1];
   const previous = steps[index - 1];
@@ -316,6 +544,7 @@ export function StepPanel({
                   type="button"
                   className={`${styles.stepLink} ${s.id === step.id ? styles.stepLinkCurrent : ''}`}
                   aria-current={s.id === step.id ? 'step' : undefined}
+                  data-status={status}
                   onClick={() => onSelectStep(s.id)}
                 >
                   <StepStatusIcon status={status} />
@@ -337,22 +566,41 @@ export function StepPanel({
         <h2 id={`step-${step.id}-title`} className={styles.stepTitle}>
           {step.title}
         </h2>
+        {stepProgress?.status === 'skipped' && (
+          <p className={styles.skippedNote}>
+            You skipped this step: its reference solution was copied into your workspace, so it counts as
+            skipped, not passed.
+          </p>
+        )}
         <div className="prose">{step.body}</div>
 
-        <Hints key={step.id} labId={labId} stepId={step.id} hints={step.hints} />
+        <Hints key={`hints-${step.id}`} labId={labId} stepId={step.id} hints={step.hints} failing={failing} />
 
         <Solution
-          key={step.id}
+          key={`solution-${step.id}`}
           labId={labId}
           stepId={step.id}
           revealed={Boolean(stepProgress?.revealed)}
           canApply={canCheck}
           onApplied={onSolutionApplied}
         />
+
+        {index > 0 && (
+          <StartHere
+            key={`start-${step.id}`}
+            labId={labId}
+            step={step}
+            index={index}
+            earlier={steps.slice(0, index)}
+            progress={progress}
+            canApply={canCheck}
+            onJumped={onJumped}
+          />
+        )}
       </article>
 
       <footer className={styles.checkBar}>
-        <div aria-live="polite">
+        <div className={styles.checkFeedback} aria-live="polite">
           {checking === step.id && (
             <p className={styles.checking} role="status">
               <span className={styles.spinner} aria-hidden="true" /> Checking your work in the sandbox…
@@ -361,8 +609,11 @@ export function StepPanel({
           {checking !== step.id && shown && (
             <>
               {isStored && <p className={styles.feedbackMeta}>Your last check of this step:</p>}
-              <CheckFeedback feedback={shown} />
+              <CheckFeedback feedback={shown} now={now} />
             </>
+          )}
+          {checking !== step.id && !shown && step.autoCheck && canCheck && (
+            <p className={styles.feedbackMeta}>This step checks itself as you save files and run commands.</p>
           )}
         </div>
         <div className={styles.checkActions}>

@@ -4,12 +4,15 @@
  */
 import { apiErrorOf, apiFetch } from '@/lib/http/api-client';
 import { ApiError } from '@/lib/http/api-error';
+import type { AutoCheckAnswer, StepCheckResult } from '@/lib/labs/grading';
+import type { JumpOutcome } from '@/lib/labs/jump';
 import type { LabProgressView } from '@/lib/labs/progress';
-import type { CheckResult, RunnerSession } from '@/lib/runner/client';
+import type { RunnerSession } from '@/lib/runner/client';
 
-export type { LabProgressView, StepProgress } from '@/lib/labs/progress';
+export type { AutoCheckAnswer, StepCheckResult } from '@/lib/labs/grading';
+export type { JumpOutcome } from '@/lib/labs/jump';
+export type { LabProgressView, StepProgress, StepStatus } from '@/lib/labs/progress';
 export type { RunnerSession } from '@/lib/runner/client';
-export type StepCheckResult = Omit<CheckResult, 'diagnostics'>;
 
 async function call<T>(
   url: string,
@@ -38,7 +41,8 @@ const base = (labId: string) => `/api/labs/${encodeURIComponent(labId)}`;
 export const labApi = {
   state: (labId: string) =>
     call<{ session: RunnerSession | null; progress: LabProgressView }>(`${base(labId)}/session`),
-  start: (labId: string) => call<{ session: RunnerSession }>(`${base(labId)}/session`, { method: 'POST' }),
+  start: (labId: string) =>
+    call<{ session: RunnerSession; jump: JumpOutcome | null }>(`${base(labId)}/session`, { method: 'POST' }),
   stop: (labId: string) =>
     call<{ session: RunnerSession }>(`${base(labId)}/session/stop`, { method: 'POST' }),
   reset: (labId: string) =>
@@ -52,6 +56,15 @@ export const labApi = {
     ),
   check: (labId: string, stepId: string) =>
     call<StepCheckResult>(`${base(labId)}/steps/${encodeURIComponent(stepId)}/check`, { method: 'POST' }),
+  autoCheck: (labId: string, stepId: string) =>
+    call<AutoCheckAnswer>(`${base(labId)}/steps/${encodeURIComponent(stepId)}/auto-check`, {
+      method: 'POST',
+    }),
+  jump: (labId: string, stepId: string) =>
+    call<JumpOutcome>(`${base(labId)}/steps/${encodeURIComponent(stepId)}/jump`, {
+      method: 'POST',
+      body: {},
+    }),
   solution: (labId: string, stepId: string, apply: boolean) =>
     call<{ stepId: string; files: { path: string; content: string }[]; applied: boolean }>(
       `${base(labId)}/steps/${encodeURIComponent(stepId)}/solution`,

@@ -2,15 +2,17 @@
 
 /**
  * The instructor's live grid: a row per learner, a column per step of the workshop's labs, each
- * cell an icon and a word (passed, failed with how many tries, not tried) and whether the solution
- * was shown; then the learner's sandboxes, last activity, a "stuck" badge and a link to watch them.
- * It asks the server again every few seconds (and at once when the tab comes back into view).
+ * cell an icon and a word (passed, skipped, failed with how many tries, not tried) and whether the
+ * solution was shown; then the learner's sandboxes, last activity, a "stuck" badge and a link to
+ * watch them. It asks the server again every few seconds (and at once when the tab comes back into
+ * view). Above it, "Start everyone at step N".
  */
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { timeAgo } from '@/components/ui/relative-time';
 import type { DashboardLearner, DashboardView } from '@/lib/workshops/dashboard';
 import { cellLabel, sandboxLabel } from './format';
+import { StartEveryoneAt } from './StartEveryoneAt';
 import styles from './Workshops.module.css';
 
 export const dashboardPollMs = 2_500;
@@ -185,6 +187,7 @@ export function WorkshopDashboard({ workshopId, initial }: Props) {
           {problem}
         </p>
       )}
+      {view.learners.length > 0 && <StartEveryoneAt workshopId={workshopId} columns={view.columns} />}
       {!view.runnerAvailable && (
         <p className={styles.error}>The lab runner does not answer: sandbox states are unknown for now.</p>
       )}
@@ -196,8 +199,9 @@ export function WorkshopDashboard({ workshopId, initial }: Props) {
         <div className={styles.tableWrap}>
           <table className={styles.table} data-testid="workshop-grid">
             <caption>
-              Each learner&rsquo;s steps (passed, failed with the number of failed checks, or not tried),
-              sandbox and last activity. A learner is marked stuck after 3 failed checks in a row on a step.
+              Each learner&rsquo;s steps (passed, skipped, failed with the number of failed checks, or not
+              tried), sandbox and last activity. A skipped step was not done: its reference solution was
+              copied in. A learner is marked stuck after 3 failed checks in a row on a step.
             </caption>
             <thead>
               <tr>

@@ -4,6 +4,7 @@ import type { WorkshopStatus } from '@/lib/workshops/workshops';
 
 export const cellLabel: Record<CellStatus, { icon: string; text: string }> = {
   passed: { icon: '✓', text: 'Passed' },
+  skipped: { icon: '↷', text: 'Skipped' },
   failed: { icon: '✗', text: 'Failed' },
   'not-tried': { icon: '–', text: 'Not tried' },
 };

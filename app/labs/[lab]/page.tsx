@@ -36,6 +36,8 @@ export default async function LabPage({ params }: { params: Promise<Params> }) {
         id: step.id,
         title: step.title,
         hints: step.hints,
+        autoCheck: step.autoCheck,
+        solutionPaths: step.solutionPaths,
         body: <MdxContent code={step.code} />,
       }))}
     />

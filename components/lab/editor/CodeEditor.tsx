@@ -2,6 +2,7 @@
 
 import {
   useEffect,
+  useEffectEvent,
   useId,
   useImperativeHandle,
   useMemo,
@@ -46,6 +47,8 @@ export type CodeEditorProps = {
   labId: string;
   /** Files to open the first time the lab's editor is shown, e.g. ['train.py']. */
   initialOpen?: string[];
+  /** After a file was saved into the workspace. */
+  onSaved?: (path: string) => void;
   ref?: Ref<CodeEditorHandle>;
 };
 
@@ -80,7 +83,7 @@ function saveStatusText(status: SaveStatus): string {
  * /monaco/vs on our own origin) for the text. Ctrl/⌘+S saves; changes made in the terminal are
  * picked up on focus, every 10 s while visible, and on `refresh()`.
  */
-export function CodeEditor({ access, labId, initialOpen, ref }: CodeEditorProps) {
+export function CodeEditor({ access, labId, initialOpen, onSaved, ref }: CodeEditorProps) {
   const [files] = useState(
     () =>
       new OpenFiles<MonacoDocument>({
@@ -243,6 +246,11 @@ export function CodeEditor({ access, labId, initialOpen, ref }: CodeEditorProps)
   };
 
   const status = snapshot.saveStatus;
+  const reportSaved = useEffectEvent((path: string) => onSaved?.(path));
+  // Every save makes a new status object, so this runs once per save.
+  useEffect(() => {
+    if (status.kind === 'saved') reportSaved(status.path);
+  }, [status]);
   const language = activeTab ? languageLabel(languageForPath(activeTab.path)) : '';
 
   return (

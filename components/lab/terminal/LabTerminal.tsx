@@ -9,6 +9,7 @@ import { useTheme } from '@/components/ui/theme';
 import type { SessionAccess } from '../session-access';
 import { clipboardAction, isMacPlatform } from './clipboard-keys';
 import { createCommandSettle } from './command-settle';
+import { createPromptReturn } from './prompt-return';
 import type { ConnectionState, TerminalStatus } from './connection-state';
 import styles from './LabTerminal.module.css';
 import { TerminalConnection } from './terminal-connection';
@@ -30,6 +31,8 @@ export type LabTerminalProps = {
   onStatusChange?: (status: TerminalStatus) => void;
   /** After the learner pressed Enter and the output then went quiet for a second. */
   onCommand?: () => void;
+  /** After a command the learner submitted ended: the shell's prompt is back at the cursor. */
+  onPromptReturn?: () => void;
   /**
    * Watch only (an instructor's view of a learner's shell, with a read-only token): nothing typed
    * or pasted is sent. The runner drops input from such a token anyway.
@@ -60,6 +63,7 @@ export function LabTerminal({
   access,
   onStatusChange,
   onCommand,
+  onPromptReturn,
   readOnly = false,
   onViewersChange,
 }: LabTerminalProps) {
@@ -77,6 +81,7 @@ export function LabTerminal({
   const currentAccess = useEffectEvent(() => access);
   const currentTheme = useEffectEvent(() => theme);
   const reportCommand = useEffectEvent(() => onCommand?.());
+  const reportPromptReturn = useEffectEvent(() => onPromptReturn?.());
   const reportStatus = useEffectEvent((next: TerminalStatus) => onStatusChange?.(next));
   const reportViewers = useEffectEvent((count: number) => onViewersChange?.(count));
   const isReadOnly = useEffectEvent(() => readOnly);
@@ -115,6 +120,16 @@ export function LabTerminal({
 
     const settle = createCommandSettle({ onSettled: () => reportCommand() });
     cleanups.push(() => settle.dispose());
+    const promptReturn = createPromptReturn({
+      readBeforeCursor: () => {
+        const buffer = term.buffer.active;
+        return (
+          buffer.getLine(buffer.baseY + buffer.cursorY)?.translateToString(false, 0, buffer.cursorX) ?? ''
+        );
+      },
+      onPromptReturn: () => reportPromptReturn(),
+    });
+    cleanups.push(() => promptReturn.dispose());
 
     const connection = new TerminalConnection({
       freshToken: async () => {
@@ -130,7 +145,8 @@ export function LabTerminal({
       size: () => ({ cols: term.cols, rows: term.rows }),
       onOutput: (bytes, isFirstOfConnection) => {
         if (isFirstOfConnection) term.write(fullReset);
-        term.write(bytes);
+        // The prompt is read from the screen, so only once xterm has drawn the bytes.
+        term.write(bytes, () => promptReturn.noteOutput());
         settle.noteOutput();
       },
       onChange: (next) => {
@@ -150,6 +166,7 @@ export function LabTerminal({
           return;
         }
         settle.noteInput(data);
+        promptReturn.noteInput(data);
       });
       term.onBinary((data) => connection.sendBinary(data));
     }
