@@ -74,6 +74,54 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ ADMIN_PASSWORD: 'a long secret' })).toThrowError(/set together/);
   });
 
+  it('sends no mail without SMTP_HOST; with it, needs the sender and the public address for links', () => {
+    expect(parseConfig({}).mail).toBeNull();
+    const smtp = { SMTP_HOST: 'mail.example.org', SMTP_FROM: 'Academy <academy@example.org>' };
+    const mail = parseConfig({ ...smtp, PUBLIC_URL: 'https://academy.example.org/' }).mail;
+    expect(mail).toMatchObject({
+      host: 'mail.example.org',
+      port: 587,
+      secure: false,
+      from: 'Academy <academy@example.org>',
+      publicUrl: 'https://academy.example.org',
+    });
+    expect(mail?.password()).toBeUndefined();
+    expect(() => parseConfig(smtp)).toThrowError(/SMTP_HOST needs SMTP_FROM .* and PUBLIC_URL/);
+    expect(() =>
+      parseConfig({ SMTP_HOST: 'mail.example.org', PUBLIC_URL: 'https://a.example' }),
+    ).toThrowError(/SMTP_FROM/);
+    expect(() => parseConfig({ ...smtp, PUBLIC_URL: 'academy.example.org' })).toThrowError(/PUBLIC_URL/);
+    expect(
+      parseConfig({ ...smtp, PUBLIC_URL: 'https://a.example', SMTP_PORT: '465', SMTP_SECURE: 'true' }).mail,
+    ).toMatchObject({ port: 465, secure: true });
+  });
+
+  it('reads the SMTP password from SMTP_PASSWORD or the file SMTP_PASSWORD_FILE names, never both', () => {
+    const base = {
+      SMTP_HOST: 'mail.example.org',
+      SMTP_FROM: 'a@example.org',
+      PUBLIC_URL: 'https://a.example',
+    };
+    expect(parseConfig({ ...base, SMTP_USER: 'academy', SMTP_PASSWORD: 'from env' }).mail).toMatchObject({
+      user: 'academy',
+    });
+    expect(parseConfig({ ...base, SMTP_PASSWORD: 'from env' }).mail?.password()).toBe('from env');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'academy-config-'));
+    try {
+      const file = path.join(dir, 'smtp_password');
+      fs.writeFileSync(file, '  from a file \n');
+      expect(parseConfig({ ...base, SMTP_PASSWORD_FILE: file }).mail?.password()).toBe('from a file');
+      expect(() =>
+        parseConfig({ ...base, SMTP_PASSWORD_FILE: path.join(dir, 'missing') }).mail?.password(),
+      ).toThrowError(/SMTP_PASSWORD_FILE: cannot read .*missing \(ENOENT\)/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(() =>
+      parseConfig({ ...base, SMTP_PASSWORD: 'x', SMTP_PASSWORD_FILE: '/run/secrets/x' }),
+    ).toThrowError(/not both/);
+  });
+
   it('names the variable that is wrong', () => {
     expect(() => parseConfig({ PORT: 'eighty' })).toThrowError(ConfigError);
     expect(() => parseConfig({ PORT: '70000' })).toThrowError(/PORT/);

@@ -3,6 +3,7 @@
  * documentation sits beside its schema; README.md and docs/operating.md show it as tables
  * (`npm run docs:config`).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { documented, sharedEnvironment } from '@/lab-runner/api/environment';
@@ -13,6 +14,13 @@ import { listIssues } from '@/lab-runner/api/zod-issues';
 export const projectRoot = process.cwd();
 
 const port = z.coerce.number().int().min(1).max(65535);
+
+/** `true`/`false` (and `1`/`0`, or empty for false) as a boolean. */
+const flag = (fallback: 'true' | 'false') =>
+  z
+    .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
+    .default(fallback)
+    .transform((value) => value === 'true' || value === '1');
 
 /** The variables only the web app reads; the ones it shares with the runner come from `sharedEnvironment`. */
 export const webEnvironment = z.object({
@@ -41,18 +49,12 @@ export const webEnvironment = z.object({
     },
   ),
   ...sharedEnvironment,
-  TRUST_PROXY: documented(
-    z
-      .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
-      .default('false')
-      .transform((value) => value === 'true' || value === '1'),
-    {
-      description:
-        '`true` when a reverse proxy in front of the app sets `X-Forwarded-For`: log-in and sign-up ' +
-        "limits then count the address the proxy saw (the last entry) instead of the proxy's own",
-      details: '`1` and `0` are accepted too',
-    },
-  ),
+  TRUST_PROXY: documented(flag('false'), {
+    description:
+      '`true` when a reverse proxy in front of the app sets `X-Forwarded-For`: log-in and sign-up ' +
+      "limits then count the address the proxy saw (the last entry) instead of the proxy's own",
+    details: '`1` and `0` are accepted too',
+  }),
   ADMIN_EMAIL: documented(z.string().trim().optional(), {
     description:
       'with `ADMIN_PASSWORD`: on start, when no admin exists yet, this account is made (or, if it ' +
@@ -64,7 +66,56 @@ export const webEnvironment = z.object({
   ADMIN_PASSWORD: documented(z.string().optional(), {
     description: "that account's password, under the same rules as sign-up; never printed",
   }),
+  SMTP_HOST: documented(z.string().trim().min(1).optional(), {
+    description:
+      'the mail server that sends "Forgot password?" links; unset, there is no mail and the log-in ' +
+      'page says who can reset a password instead (an instructor or an admin)',
+    details: 'Needs `SMTP_FROM` and `PUBLIC_URL` too. See [password resets](#password-resets)',
+  }),
+  SMTP_PORT: documented(port.default(587), {
+    description: "the mail server's port",
+    details: '587 (or 25) with STARTTLS when the server offers it; 465 with `SMTP_SECURE=true`',
+  }),
+  SMTP_SECURE: documented(flag('false'), {
+    description: '`true`: TLS from the first byte (port 465); `false`: STARTTLS when the server offers it',
+  }),
+  SMTP_USER: documented(z.string().min(1).optional(), {
+    description: 'the user name on the mail server, when it asks for one',
+  }),
+  SMTP_PASSWORD: documented(z.string().min(1).optional(), {
+    description: "that user's password; never printed",
+  }),
+  SMTP_PASSWORD_FILE: documented(z.string().min(1).optional(), {
+    description:
+      'a file holding that password instead (a Compose secret, a systemd credential); not together with ' +
+      '`SMTP_PASSWORD`',
+    details:
+      'Relative paths are resolved against the project folder; whitespace around the password is ignored',
+  }),
+  SMTP_FROM: documented(z.string().trim().min(3).optional(), {
+    description: 'the sender of those mails, e.g. `MLOps Academy <academy@example.org>`',
+  }),
+  PUBLIC_URL: documented(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(), {
+    description:
+      'the address learners open the platform at, e.g. `https://academy.example.org`: links in mails ' +
+      'start with it',
+    details: "Links are never made from a request's `Host` header, which whoever asks for a reset chooses",
+  }),
 });
+
+/** How the web app sends mail ("Forgot password?" links); null without SMTP_HOST. */
+export type MailConfig = {
+  host: string;
+  port: number;
+  /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+  secure: boolean;
+  user?: string;
+  /** SMTP_PASSWORD, or the file SMTP_PASSWORD_FILE names (read when mail is sent). */
+  password: () => string | undefined;
+  from: string;
+  /** Where links in mails point, without a trailing slash. */
+  publicUrl: string;
+};
 
 export type AppConfig = {
   port: number;
@@ -89,6 +140,7 @@ export type AppConfig = {
   firstAdmin: { email: string; password: string } | null;
   /** RUNNER_DATA_DIR, absolute: the runner's folder (its sandboxes, the generated secret). */
   runnerDataDir: string;
+  mail: MailConfig | null;
 };
 
 export class ConfigError extends Error {
@@ -115,6 +167,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
   if (Boolean(ADMIN_EMAIL) !== Boolean(ADMIN_PASSWORD)) {
     throw new ConfigError('Invalid environment: ADMIN_EMAIL and ADMIN_PASSWORD must be set together.');
   }
+  const mail = mailConfig(result.data);
   let secret = RUNNER_SECRET;
   const runnerDataDir = path.resolve(/*turbopackIgnore: true*/ projectRoot, RUNNER_DATA_DIR);
   return {
@@ -130,7 +183,44 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     trustProxy: TRUST_PROXY,
     firstAdmin: ADMIN_EMAIL && ADMIN_PASSWORD ? { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } : null,
     runnerDataDir,
+    mail,
   };
+}
+
+function mailConfig(env: z.infer<typeof webEnvironment>): MailConfig | null {
+  const { SMTP_HOST, SMTP_PASSWORD, SMTP_PASSWORD_FILE, SMTP_FROM, PUBLIC_URL } = env;
+  if (SMTP_PASSWORD && SMTP_PASSWORD_FILE) {
+    throw new ConfigError('Invalid environment: set SMTP_PASSWORD or SMTP_PASSWORD_FILE, not both.');
+  }
+  if (!SMTP_HOST) return null;
+  if (!SMTP_FROM || !PUBLIC_URL) {
+    throw new ConfigError(
+      'Invalid environment: SMTP_HOST needs SMTP_FROM (the sender) and PUBLIC_URL (where links in mails point).',
+    );
+  }
+  let password = SMTP_PASSWORD;
+  return {
+    host: SMTP_HOST,
+    port: env.SMTP_PORT,
+    secure: env.SMTP_SECURE,
+    user: env.SMTP_USER,
+    password: () =>
+      (password ??= SMTP_PASSWORD_FILE
+        ? readPasswordFile(path.resolve(/*turbopackIgnore: true*/ projectRoot, SMTP_PASSWORD_FILE))
+        : undefined),
+    from: SMTP_FROM,
+    publicUrl: PUBLIC_URL.replace(/\/+$/, ''),
+  };
+}
+
+function readPasswordFile(file: string): string {
+  try {
+    return fs.readFileSync(/*turbopackIgnore: true*/ file, 'utf8').trim();
+  } catch (error) {
+    throw new ConfigError(
+      `Invalid environment: SMTP_PASSWORD_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  }
 }
 
 export function databasePathFromUrl(databaseUrl: string): string {

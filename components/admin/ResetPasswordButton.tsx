@@ -7,9 +7,10 @@ import styles from './Admin.module.css';
 
 /**
  * Resets a user's password to a temporary one (after a confirmation) and shows it once, with a
- * Copy button: the admin passes it on, there is no mail server. Closing the dialog forgets it.
+ * Copy button: the admin (or the workshop's instructor) passes it on in person. Closing the dialog
+ * forgets it. `resetUrl` is the API route that resets it (the admin's or the workshop's).
  */
-export function ResetPasswordButton({ userId, email }: { userId: string; email: string }) {
+export function ResetPasswordButton({ resetUrl, email }: { resetUrl: string; email: string }) {
   const { confirm, dialog } = useConfirm();
   const [password, setPassword] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -26,9 +27,7 @@ export function ResetPasswordButton({ userId, email }: { userId: string; email: 
     setIsWorking(true);
     setError(null);
     try {
-      const response = await apiFetch(`/api/admin/users/${encodeURIComponent(userId)}/password`, {
-        method: 'POST',
-      });
+      const response = await apiFetch(resetUrl, { method: 'POST' });
       if (!response.ok) {
         setError((await apiErrorOf(response)).message);
         return;

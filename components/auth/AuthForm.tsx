@@ -115,6 +115,11 @@ export function AuthForm({ mode, next }: { mode: Mode; next: string | null }) {
       <p className={styles.switch}>
         {text.switchText} <Link href={withNext(text.switchPath)}>{text.switchLink}</Link>
       </p>
+      {mode === 'login' && (
+        <p className={styles.switch}>
+          <Link href="/forgot-password">Forgot password?</Link>
+        </p>
+      )}
     </form>
   );
 }

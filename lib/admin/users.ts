@@ -1,14 +1,14 @@
 /**
  * What the admin pages do with accounts: list and search them, count them by role, change a role
- * (never leaving the platform without an admin) and reset a password to a temporary one.
+ * (never leaving the platform without an admin) and reset a password to a temporary one (recorded).
  */
 import 'server-only';
-import { AccountError, setPassword, setRole } from '@/lib/auth/accounts';
+import { AccountError, setRole } from '@/lib/auth/accounts';
+import { resetToTemporaryPassword } from '@/lib/auth/password-resets';
 import { roles, type Role } from '@/lib/auth/roles';
 import { getDb } from '@/lib/db/client';
-import type { Prisma } from '@/lib/generated/prisma/client';
+import type { Prisma, User } from '@/lib/generated/prisma/client';
 import { ApiError } from '@/lib/http/api-error';
-import { generateTemporaryPassword } from './temporary-password';
 import { pageCount, usersPageSize, type UserQuery } from './user-query';
 
 export type AdminUserRow = {
@@ -118,19 +118,17 @@ export function changeRole(userId: string, role: Role) {
 }
 
 /**
- * Gives the account a new, random temporary password and logs it out everywhere. The password is
- * returned once, for the admin to pass on; only its hash is kept.
+ * Gives the account a new, random temporary password and logs it out everywhere, recording which
+ * admin did it. The password is returned once, for the admin to pass on; only its hash is kept.
  */
-export async function resetPassword(userId: string): Promise<{ password: string }> {
+export async function resetPassword(admin: Pick<User, 'id'>, userId: string): Promise<{ password: string }> {
   const user = await findAccount(userId);
-  const password = generateTemporaryPassword();
   try {
-    await setPassword(user.id, password);
+    return await resetToTemporaryPassword(admin, user.id, 'password-reset:admin');
   } catch (error) {
     if (error instanceof AccountError && error.code === 'USER_NOT_FOUND') {
       throw new AdminActionError(404, 'USER_NOT_FOUND', 'There is no account with this id.');
     }
     throw error;
   }
-  return { password };
 }

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   LoginLimiter,
+  ResetRequestLimiter,
   SignupLimiter,
   SlidingWindowCounter,
   failureDelayMs,
   loginWindowMs,
   maxFailuresPerAddress,
+  resetWindowMs,
 } from './login-limiter';
 
 const minute = 60_000;
@@ -67,6 +69,25 @@ describe('SignupLimiter', () => {
     expect(limiter.check('10.0.0.1', 20_000)).toEqual({ ok: false, retryAfterSeconds: 3600 - 20 });
     expect(limiter.check('10.0.0.2', 20_000).ok).toBe(true);
     expect(limiter.check('10.0.0.1', 3_600_000).ok).toBe(true);
+  });
+});
+
+describe('ResetRequestLimiter', () => {
+  it('allows three reset links per email and ten per address an hour, whether the account exists or not', () => {
+    const limiter = new ResetRequestLimiter();
+    const start = Date.UTC(2026, 11, 1);
+    for (let i = 0; i < 3; i++) {
+      expect(limiter.check('ada@example.com', '10.0.0.1', start).ok).toBe(true);
+      limiter.record('ada@example.com', '10.0.0.1', start);
+    }
+    expect(limiter.check('ada@example.com', '10.0.0.2', start)).toEqual({
+      ok: false,
+      retryAfterSeconds: 3600,
+    });
+    for (let i = 0; i < 7; i++) limiter.record(`other${i}@example.com`, '10.0.0.1', start);
+    expect(limiter.check('new@example.com', '10.0.0.1', start).ok).toBe(false);
+    expect(limiter.check('new@example.com', '10.0.0.3', start).ok).toBe(true);
+    expect(limiter.check('ada@example.com', '10.0.0.2', start + resetWindowMs).ok).toBe(true);
   });
 });
 

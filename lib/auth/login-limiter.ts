@@ -5,7 +5,8 @@
  * answered a little later than the one before (a growing delay), and once an email has 5 failures
  * (an address 20: a classroom shares one) every attempt is refused with 429 and Retry-After until
  * the oldest failure leaves the window, even with the right password. A successful log-in clears
- * the email's count. Sign-up: 10 new accounts per address per hour.
+ * the email's count. Sign-up: 10 new accounts per address per hour. "Forgot password?" mails: 3 per
+ * email and 10 per address per hour, whether an account has that email or not.
  */
 
 export const loginWindowMs = 15 * 60 * 1000;
@@ -13,6 +14,9 @@ export const maxFailuresPerEmail = 5;
 export const maxFailuresPerAddress = 20;
 export const signupWindowMs = 60 * 60 * 1000;
 export const maxSignupsPerAddress = 10;
+export const resetWindowMs = 60 * 60 * 1000;
+export const maxResetsPerEmail = 3;
+export const maxResetsPerAddress = 10;
 const maxTrackedKeys = 50_000;
 
 /** How many events each key had in the last `windowMs`; refuses once there are `limit`. */
@@ -119,10 +123,27 @@ export class SignupLimiter {
   }
 }
 
+/** Requests for a password reset link, per email asked about and per client address. */
+export class ResetRequestLimiter {
+  private readonly byEmail = new SlidingWindowCounter(maxResetsPerEmail, resetWindowMs);
+  private readonly byAddress = new SlidingWindowCounter(maxResetsPerAddress, resetWindowMs);
+
+  check(email: string, address: string, now = Date.now()): LimitDecision {
+    const forAddress = this.byAddress.check(address, now);
+    return toDecision(forAddress.ok ? this.byEmail.check(email, now) : forAddress);
+  }
+
+  record(email: string, address: string, now = Date.now()): void {
+    this.byEmail.add(email, now);
+    this.byAddress.add(address, now);
+  }
+}
+
 // One of each per server process, shared by every route bundle that imports this module.
 const globalForLimits = globalThis as unknown as {
   loginLimiter?: LoginLimiter;
   signupLimiter?: SignupLimiter;
+  resetRequestLimiter?: ResetRequestLimiter;
 };
 
 export function getLoginLimiter(): LoginLimiter {
@@ -133,4 +154,9 @@ export function getLoginLimiter(): LoginLimiter {
 export function getSignupLimiter(): SignupLimiter {
   globalForLimits.signupLimiter ??= new SignupLimiter();
   return globalForLimits.signupLimiter;
+}
+
+export function getResetRequestLimiter(): ResetRequestLimiter {
+  globalForLimits.resetRequestLimiter ??= new ResetRequestLimiter();
+  return globalForLimits.resetRequestLimiter;
 }

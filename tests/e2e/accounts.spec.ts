@@ -170,3 +170,25 @@ for (const who of ['a visitor', 'a signed-in learner'] as const) {
     expect(after).toBe(before);
   });
 }
+
+test('"Forgot password?" on a platform without mail says who can reset it and how', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByRole('main').getByRole('link', { name: 'Forgot password?' }).click();
+  await expect(page).toHaveURL(/\/forgot-password$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Forgot your password?' })).toBeVisible();
+  const help = page.getByTestId('no-mail');
+  await expect(help).toContainText('the instructor of your workshop');
+  await expect(help).toContainText('an administrator of this platform');
+  await expect(help).toContainText('Log in with the temporary password');
+  await expect(page.getByRole('button', { name: 'Send me a link' })).toHaveCount(0);
+  expect(await seriousViolations(page)).toEqual([]);
+
+  // A reset link that is not (or no longer) valid says so and offers a new one.
+  await page.goto(`/reset-password?token=${'x'.repeat(43)}`);
+  await expect(page.getByTestId('reset-link-invalid')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Ask for a new link' })).toHaveAttribute(
+    'href',
+    '/forgot-password',
+  );
+  expect(await seriousViolations(page)).toEqual([]);
+});

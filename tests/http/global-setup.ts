@@ -3,8 +3,10 @@
  * `next build`, so run `tsx scripts/platform.ts build` first) and a real lab runner (no warm pool),
  * each on a free port, with a fresh migrated SQLite database and runner data folder in a temporary
  * directory. The web app trusts X-Forwarded-For, so each test client can come from an address of
- * its own (rate limits are per address). Everything is stopped and removed afterwards, sandboxes
- * included.
+ * its own (rate limits are per address). It sends mail to an SMTP server on a port of its own,
+ * with a user and a password from a file (SMTP_PASSWORD_FILE): a test that needs mail starts its
+ * own server there (tests/http/password-reset.test.ts). Everything is stopped and removed
+ * afterwards, sandboxes included.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,6 +25,8 @@ declare module 'vitest' {
     httpBaseUrl: string;
     /** The web app's database (`file:/tmp/…/academy.db`), for tests that set up users directly. */
     httpDatabaseUrl: string;
+    /** Where the web app sends mail (127.0.0.1) and the credentials it logs in with. */
+    httpSmtp: { port: number; user: string; password: string };
   }
 }
 
@@ -81,9 +85,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const databasePath = path.join(dir, 'academy.db');
   const runnerDataDir = path.join(dir, 'runner');
   migrateDatabase(databasePath, path.join(projectRoot, 'prisma', 'migrations'));
-  const [webPort, runnerPort] = [await freePort(), await freePort()];
+  const [webPort, runnerPort, smtpPort] = [await freePort(), await freePort(), await freePort()];
   const baseUrl = `http://127.0.0.1:${webPort}`;
   const runnerSecret = `http-tests-${Math.random().toString(36).slice(2)}-secret`;
+  const smtp = { port: smtpPort, user: 'academy', password: `smtp-${Math.random().toString(36).slice(2)}` };
+  const smtpPasswordFile = path.join(dir, 'smtp-password');
+  fs.writeFileSync(smtpPasswordFile, `${smtp.password}\n`, { mode: 0o600 });
 
   let runner: ChildProcess | undefined;
   let web: ChildProcess | undefined;
@@ -115,6 +122,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
       RUNNER_URL: `http://127.0.0.1:${runnerPort}`,
       RUNNER_SECRET: runnerSecret,
       TRUST_PROXY: 'true',
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtp.port),
+      SMTP_USER: smtp.user,
+      SMTP_PASSWORD_FILE: smtpPasswordFile,
+      SMTP_FROM: 'MLOps Academy <academy@example.test>',
+      PUBLIC_URL: baseUrl,
     });
     await Promise.all([
       waitUntilHealthy(
@@ -132,5 +145,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   project.provide('httpBaseUrl', baseUrl);
   project.provide('httpDatabaseUrl', `file:${databasePath}`);
+  project.provide('httpSmtp', smtp);
   return teardown;
 }

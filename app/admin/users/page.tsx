@@ -23,7 +23,7 @@ export default async function AdminUsersPage({ searchParams }: PageProps<'/admin
       <header className="page__header">
         <h1>Users</h1>
         <p className="page__lead">
-          Change a role, or reset a password to a temporary one you hand over yourself (there is no mail).
+          Change a role, or reset a password to a temporary one you hand over yourself.
         </p>
       </header>
       <AdminNav current="/admin/users" />
@@ -84,7 +84,10 @@ export default async function AdminUsersPage({ searchParams }: PageProps<'/admin
                   )}
                 </td>
                 <td>
-                  <ResetPasswordButton userId={user.id} email={user.email} />
+                  <ResetPasswordButton
+                    resetUrl={`/api/admin/users/${encodeURIComponent(user.id)}/password`}
+                    email={user.email}
+                  />
                 </td>
               </tr>
             ))}

@@ -9,9 +9,9 @@ export const dynamic = 'force-dynamic';
  */
 export async function POST(request: Request, context: RouteContext<'/api/admin/users/[id]/password'>) {
   const { id } = await context.params;
-  return adminRoute(request, { mutation: true }, async () => {
+  return adminRoute(request, { mutation: true }, async ({ admin }) => {
     assertUserId(id);
-    const { password } = await resetPassword(id);
+    const { password } = await resetPassword(admin, id);
     return Response.json({ password }, { headers: { 'cache-control': 'no-store' } });
   });
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { ResetPasswordButton } from '@/components/admin/ResetPasswordButton';
 import { LearnerView } from '@/components/workshops/LearnerView';
 import styles from '@/components/workshops/Workshops.module.css';
 import { requirePageUser } from '@/lib/auth/page-guards';
@@ -32,6 +33,13 @@ export default async function LearnerViewPage({ params }: Props) {
         <p className="page__lead">
           {learner.email} · A read-only view of their sandbox. They see a notice that you are watching while
           this page is open.
+        </p>
+        <p>
+          Forgot their password?{' '}
+          <ResetPasswordButton
+            resetUrl={`/api/workshops/${encodeURIComponent(workshop.id)}/learners/${encodeURIComponent(learner.id)}/password`}
+            email={learner.email}
+          />
         </p>
       </header>
       <LearnerView
