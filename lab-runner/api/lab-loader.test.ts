@@ -180,17 +180,20 @@ describe('loadLab: runs', () => {
       { script: 'checks/plant_probe.py' },
       'python3 train.py',
       { script: 'checks/remove_probe.sh', as: 'learner' },
+      { script: 'checks/make_challenge.py', as: 'grader' },
     ];
     const { load } = project(withStep({ runs }), {
       extra: {
         ...withScript('checks/plant_probe.py'),
         ...withScript('checks/remove_probe.sh', 'echo done\n'),
+        ...withScript('checks/make_challenge.py'),
       },
     });
     expect(load().steps[0]!.runs).toEqual([
       { script: 'checks/plant_probe.py', as: 'learner' },
       'python3 train.py',
       { script: 'checks/remove_probe.sh', as: 'learner' },
+      { script: 'checks/make_challenge.py', as: 'grader' },
     ]);
   });
 
@@ -200,7 +203,10 @@ describe('loadLab: runs', () => {
       [{ script: 'workspace/train.py' }, /field "steps\.0\.runs\.1\.script": must be a path under checks\//],
       [{ script: 'checks/../workspace/x.py' }, /field "steps\.0\.runs\.1\.script": must not contain "\.\."/],
       [{ script: 'checks/plant_probe.rb' }, /field "steps\.0\.runs\.1\.script": must end with \.py or \.sh/],
-      [{ script: 'checks/plant_probe.py', as: 'grader' }, /field "steps\.0\.runs\.1\.as": .*"learner"/],
+      [
+        { script: 'checks/plant_probe.py', as: 'root' },
+        /field "steps\.0\.runs\.1\.as": .*"learner"\|"grader"/,
+      ],
       [
         { script: 'checks/plant_probe.py', user: 'root' },
         /field "steps\.0\.runs\.1": Unrecognized key.*user/,

@@ -41,12 +41,14 @@ const runCommandSchema = z.string().trim().min(1).max(2000);
 
 /**
  * A program in the lab's checks/ folder (hidden from learners), run in a step's `runs` by python3
- * (.py) or bash (.sh). `as` is the user it runs as: only `learner` for now, like every command.
+ * (.py) or bash (.sh). `as` is who runs it: the `learner` (the default, like every command), in a
+ * fresh copy of the workspace, or the `grader`, in the grader's clean room like the check (to make
+ * a fresh challenge and keep its reference result).
  */
 const runScriptSchema = z.strictObject(
   {
     script: labPath('checks', ['.py', '.sh']),
-    as: z.enum(['learner']).default('learner'),
+    as: z.enum(['learner', 'grader']).default('learner'),
   },
   {
     error: (issue) =>
@@ -105,9 +107,10 @@ export const stepSchema = z.strictObject({
   /** Run by the grader inside the sandbox: `.py` with python3, `.sh` with bash. */
   check: labPath('checks', ['.py', '.sh']),
   /**
-   * Run as the learner before the check, each in a fresh copy of the workspace
-   * (`/tmp/academy-runs/<n>`): a command with `bash -c`, or a script of checks/ with its
-   * interpreter. The check reads their results from `runs.json`.
+   * Run before the check, in order: a command with `bash -c` or a script of checks/ with its
+   * interpreter, as the learner, each in a fresh copy of the workspace (`/tmp/academy-runs/<n>`);
+   * or a script `as: grader`, in the grader's clean room. The check reads what the runner recorded
+   * of them from `runs.json`.
    */
   runs: z.array(runSchema).max(5).default([]),
   /** Limit for each run and for the check itself. */
