@@ -1,8 +1,9 @@
 """The helper every lab check imports: read the step's runs, inspect what they left, report a result.
 
-A check runs inside the sandbox as the `grader` user, after the step's `runs` ran as the learner,
-in a private folder holding the lab's checks/, this file and runs.json. It must print exactly one
-JSON object on stdout (docs/authoring-labs.md):
+A check runs inside the sandbox as the `grader` user, after the step's `runs`, in the grader's
+clean room (clean_room.py): a private folder holding the lab's checks/, this file and runs.json,
+which the runner wrote from what it recorded of each run. It must print exactly one JSON object
+on stdout (docs/authoring-labs.md):
 
     {"status": "pass"|"fail"|"error", "message": "...", "details": [{"name", "status", "message"}]}
 
@@ -17,6 +18,11 @@ A typical check:
     a, b = sha256_file(first.path("model.joblib")), sha256_file(second.path("model.joblib"))
     check.detail("same model", a == b, f"model.joblib differed between two runs ({a} vs {b}).")
     check.done("Both runs saved the same model.")
+
+Checks challenge, they do not believe: a grader run (`{script: checks/x.py, as: grader}`) makes
+fresh inputs in challenge_dir() and keeps its own reference result in state_dir(); a learner run
+computes on those inputs; the check compares. probe_name() and random_seed() differ at every
+grading and no learner can read them before they are used.
 
 What the helper guarantees, so that checks stay short:
 - stdout belongs to the result: while a check runs, print() goes to stderr.
@@ -33,6 +39,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import hmac
 import json
 import math
 import os
@@ -47,6 +54,9 @@ from pathlib import Path
 from typing import NoReturn
 
 DEFAULT_WORKSPACE = "/home/learner/work"
+# The runner's per-grading secret (hex), from which probe names and the random seed derive.
+PROBE_SEED_VARIABLE = "ACADEMY_PROBE_SEED"
+PROBE_NAME_HEX_DIGITS = 16
 # The result's limits (lab-runner/grading/check-result.ts): longer text is cut there anyway.
 MESSAGE_MAX_CHARS = 1000
 DETAIL_NAME_MAX_CHARS = 200
@@ -76,7 +86,7 @@ class LearnerFileError(Exception):
 
 @dataclass(frozen=True)
 class Run:
-    """One of the step's `runs`, as the grader recorded it in runs.json."""
+    """One of the step's `runs`, as the runner recorded it in runs.json."""
 
     command: str
     dir: Path
@@ -86,8 +96,10 @@ class Run:
     stderr: str
     started_at_ms: int
     duration_ms: int
-    # Set when the grader could not start the run at all (e.g. copying the workspace failed).
+    # Set when the run could not start at all (e.g. copying the workspace failed).
     error: str | None = None
+    # Who ran it: "learner" (in a copy of the workspace) or "grader" (in the clean room).
+    as_user: str = "learner"
 
     @classmethod
     def from_json(cls, item: dict) -> Run:
@@ -101,6 +113,7 @@ class Run:
             started_at_ms=int(item.get("startedAtMs", 0)),
             duration_ms=int(item.get("durationMs", 0)),
             error=item.get("error"),
+            as_user=str(item.get("as", "learner")),
         )
 
     def label(self) -> str:
@@ -134,7 +147,14 @@ class Run:
         return f"{name} exited with status {code}{reason}{said}"
 
     def path(self, relative: str) -> Path:
-        """A path inside the run's folder (where the command ran)."""
+        """A path inside the run's folder (where the command ran). The folder, and the one holding
+        it, must not have become symbolic links: a later run may have put one in their place to
+        send the check elsewhere."""
+        for folder in (self.dir.parent, self.dir):
+            if folder.is_symlink():
+                raise LearnerFileError(
+                    f"The folder {self.label()} ran in ({self.dir}) was replaced by a link after it ran."
+                )
         return self.dir / _relative(relative)
 
     def metrics(self) -> dict[str, str]:
@@ -161,6 +181,62 @@ def _relative(relative: str) -> str:
     if not parts or Path(relative).is_absolute() or ".." in parts:
         raise ValueError(f"expected a path inside the folder, got {relative!r}")
     return relative
+
+
+# ---------------------------------------------------------------------------------------------
+# The grading's runs, folders and secrets (set by the clean room for checks and grader runs)
+
+
+def _files_dir() -> Path:
+    return Path(os.environ.get("ACADEMY_FILES") or os.getcwd())
+
+
+def runs(files: str | Path | None = None) -> list[Run]:
+    """The runs so far, in the order of `runs` in lab.yaml (all of them, for a check). Raises
+    ValueError when runs.json is unreadable, which the runner never writes."""
+    path = Path(files or _files_dir()) / "runs.json"
+    if not path.exists():
+        return []
+    items = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        return [Run.from_json(item) for item in items]
+    except (KeyError, TypeError) as problem:
+        raise ValueError(f"runs.json: {problem!r}") from None
+
+
+def state_dir() -> Path:
+    """The grader's private folder of this grading (ACADEMY_STATE): what a grader run keeps for a
+    later grader run or the check, such as the reference result of a challenge."""
+    return Path(os.environ["ACADEMY_STATE"])
+
+
+def challenge_dir() -> Path:
+    """The folder for a challenge's fresh inputs (ACADEMY_CHALLENGE): the grader writes there,
+    learner runs read it through their own ACADEMY_CHALLENGE and cannot change it."""
+    folder = Path(os.environ["ACADEMY_CHALLENGE"])
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        raise RuntimeError(f"{folder} is not the grader's folder")
+    return folder
+
+
+def _secret(purpose: str) -> str:
+    seed = os.environ.get(PROBE_SEED_VARIABLE)
+    if not seed:
+        raise RuntimeError(f"{PROBE_SEED_VARIABLE} is not set: only the grader has it")
+    return hmac.new(bytes.fromhex(seed), purpose.encode(), hashlib.sha256).hexdigest()
+
+
+def probe_name(prefix: str) -> str:
+    """A name no learner can guess, the same for every grader process of one grading and different
+    at the next: `probe_name("probe-run")` gives e.g. 'probe-run-3f2a9c0d1e4b5a6f'."""
+    return f"{prefix}-{_secret('probe-name:' + prefix)[:PROBE_NAME_HEX_DIGITS]}"
+
+
+def random_seed() -> int:
+    """A seed for random.Random or numpy, the same for every grader process of one grading and
+    different at the next, so a challenge cannot be known in advance."""
+    return int(_secret("random-seed")[:8], 16)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -456,7 +532,7 @@ class Check:
     def __init__(self, workspace: str | Path | None = None, files: str | Path | None = None,
                  runs: list[Run] | None = None):
         self.workspace = Path(workspace or os.environ.get("ACADEMY_WORKSPACE") or DEFAULT_WORKSPACE)
-        self.files = Path(files or os.environ.get("ACADEMY_FILES") or os.getcwd())
+        self.files = Path(files or _files_dir())
         self.details: list[dict] = []
         self._result_out = sys.stdout
         self._reported = False
@@ -466,13 +542,9 @@ class Check:
         self.runs = runs if runs is not None else self._load_runs()
 
     def _load_runs(self) -> list[Run]:
-        path = self.files / "runs.json"
-        if not path.exists():
-            return []
         try:
-            items = json.loads(path.read_text(encoding="utf-8"))
-            return [Run.from_json(item) for item in items]
-        except (ValueError, KeyError, TypeError) as problem:
+            return runs(self.files)
+        except ValueError as problem:
             print(f"academy_check: unreadable runs.json: {problem!r}", file=sys.stderr)
             self.error(GENERIC_ERROR)
 

@@ -234,6 +234,81 @@ def test_run_path_refuses_paths_outside_the_run():
         raise AssertionError(f"accepted {bad!r}")
 
 
+def test_run_path_refuses_a_run_folder_replaced_by_a_link():
+    with folder() as tmp:
+        (tmp / "elsewhere").mkdir()
+        (tmp / "runs").mkdir()
+        (tmp / "runs" / "1").symlink_to(tmp / "elsewhere")
+        raises_learner_error(lambda: make_run(tmp / "runs" / "1").path("metrics.json"), "replaced by a link")
+        os.rename(tmp / "runs", tmp / "real-runs")
+        (tmp / "runs").symlink_to(tmp / "real-runs")
+        raises_learner_error(lambda: make_run(tmp / "runs" / "1").path("metrics.json"), "replaced by a link")
+
+
+@contextlib.contextmanager
+def environment(**variables):
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def test_runs_reads_runs_json_with_who_ran_each_run():
+    with folder() as tmp:
+        assert ac.runs(tmp) == []
+        (tmp / "runs.json").write_text(json.dumps([
+            {"command": "python3 checks/make_challenge.py", "as": "grader", "dir": str(tmp), "exitCode": 0,
+             "timedOut": False, "stdout": "", "stderr": "", "startedAtMs": 1, "durationMs": 2},
+            {"command": "python3 predict.py", "dir": "/tmp/academy-runs/2", "exitCode": 0},
+        ]))
+        with environment(ACADEMY_FILES=str(tmp)):
+            first, second = ac.runs()
+        assert (first.as_user, second.as_user) == ("grader", "learner")
+        (tmp / "runs.json").write_text('[{"dir": "/x"}]')
+        try:
+            ac.runs(tmp)
+        except ValueError:
+            return
+        raise AssertionError("accepted a run without a command")
+
+
+def test_probe_names_and_seeds_are_fixed_within_a_grading_and_differ_between_gradings():
+    with environment(ACADEMY_PROBE_SEED="ab" * 32):
+        name, seed = ac.probe_name("probe-run"), ac.random_seed()
+        assert name.startswith("probe-run-") and len(name) == len("probe-run-") + 16
+        assert ac.probe_name("probe-run") == name and ac.random_seed() == seed
+        assert ac.probe_name("probe-model")[len("probe-model-"):] != name[len("probe-run-"):]
+    with environment(ACADEMY_PROBE_SEED="cd" * 32):
+        assert ac.probe_name("probe-run") != name and ac.random_seed() != seed
+    with environment(ACADEMY_PROBE_SEED=""):
+        try:
+            ac.probe_name("probe-run")
+        except RuntimeError:
+            return
+        raise AssertionError("made a probe name without the grading's secret")
+
+
+def test_state_and_challenge_folders_come_from_the_clean_room():
+    with folder() as tmp:
+        (tmp / "challenge").mkdir()
+        (tmp / "link").symlink_to(tmp / "challenge")
+        with environment(ACADEMY_STATE=str(tmp / "state"), ACADEMY_CHALLENGE=str(tmp / "challenge")):
+            assert ac.state_dir() == tmp / "state"
+            assert ac.challenge_dir() == tmp / "challenge"
+        with environment(ACADEMY_CHALLENGE=str(tmp / "link")):
+            try:
+                ac.challenge_dir()
+            except RuntimeError:
+                return
+            raise AssertionError("accepted a link as the challenge folder")
+
+
 # --- a whole check, as the grader runs it ----------------------------------------------------
 
 

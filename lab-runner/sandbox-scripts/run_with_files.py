@@ -1,5 +1,6 @@
-"""Runs a command with files the runner sends along (a step's check, for instance), run inside the
-sandbox as the requested user. The files go to a fresh private folder (mode 0700 under /tmp), the
+"""Runs a command with files the runner sends along (the exec API's `files`), run inside the
+sandbox as the requested user. Checks do not use it: they run in the grader's clean room
+(clean_room.py). The files go to a fresh private folder (mode 0700 under /tmp), the
 command runs there with ACADEMY_FILES pointing at it, and the folder is removed afterwards, so a
 learner never sees a check's source.
 

@@ -76,7 +76,7 @@ describe('grading a step', () => {
     expect(result.message).toMatch(
       /^mode=700 files=academy_check\.py academy_tracking\.py crash\.py .*runs\.json/,
     );
-    expect(await shell('ls /tmp | grep academy-exec || echo none')).toBe('none\n');
+    expect(await shell('ls /tmp | grep -E "academy-(grader|challenge)" || echo none')).toBe('none\n');
   });
 
   it('reads a result printed after debug lines, whatever the exit status', async () => {
