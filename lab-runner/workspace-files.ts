@@ -65,7 +65,15 @@ export class WorkspaceFiles {
     stdin?: Buffer,
   ): Promise<FileopsReply> {
     const result = await this.sessions.exec(sessionId, {
-      cmd: ['python3', '-c', fileopsScript, JSON.stringify({ maxBytes: maxEditableFileBytes, ...request })],
+      // Isolated (-I): no module the learner planted in the workspace or their user site runs in
+      // it, as it could while the learner's other processes are paused for a check.
+      cmd: [
+        'python3',
+        '-I',
+        '-c',
+        fileopsScript,
+        JSON.stringify({ maxBytes: maxEditableFileBytes, ...request }),
+      ],
       user: 'learner',
       timeoutMs: fileopsTimeoutMs,
       stdin: stdin ?? Buffer.alloc(0),
