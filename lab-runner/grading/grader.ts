@@ -11,7 +11,8 @@
  *   5. thaw, whatever happened: the frozen processes go on (the learner's terminal only paused).
  * Learner code never runs as the grader, nothing of the learner's reaches a grader process (its
  * environment, import path and working folder are the grader's own), and the result comes only
- * from the check's stdout (check-result.ts). Gradings of one sandbox wait for each other.
+ * from the check's stdout (check-result.ts). Gradings of one sandbox wait for each other, and the
+ * learner's terminals, file operations and commands wait for the grading (sessions.whileGrading).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,7 +23,6 @@ import { labkitEnvironment, labkitServices, isLabkitService } from '../api/labki
 import { RunnerError } from '../errors';
 import type { LabCatalog } from '../labs';
 import type { SessionManager } from '../sessions/manager';
-import { SessionLocks } from '../sessions/locks';
 import { parseCheckOutput, type CheckResult } from './check-result';
 import {
   cleanRoomRequest,
@@ -54,9 +54,6 @@ export const workspaceDir = '/home/learner/work';
 const checkOutputBytes = 256 * 1024;
 
 type Deps = { sessions: SessionManager; labs: LabCatalog };
-
-/** One grading at a time per sandbox: two would freeze, kill and thaw each other's processes. */
-const gradings = new SessionLocks();
 
 export function findStep(lab: Lab, stepId: string) {
   const step = lab.steps.find((s) => s.id === stepId);
@@ -224,10 +221,10 @@ export async function gradeStep(deps: Deps, sessionId: string, stepId: string): 
   const session = deps.sessions.requireReady(sessionId);
   const lab = deps.labs.lab(session.labId);
   const step = findStep(lab, stepId);
-  return gradings.run(sessionId, async () => {
+  return deps.sessions.whileGrading(sessionId, async () => {
     // A learner may have stopped a service the check and the runs talk to: bring it back first.
     if (lab.services.length > 0) await deps.sessions.ensureServices(sessionId);
-    const exec: Exec = (request) => deps.sessions.exec(sessionId, request);
+    const exec: Exec = (request) => deps.sessions.execDuringGrading(sessionId, request);
     const result = await new Grading(exec, lab, step, deps.labs).run();
     return { ...result, stepId, durationMs: Date.now() - started };
   });

@@ -22,8 +22,10 @@ Processes are stopped parents first, each once its parent is stopped, and contin
 so that a shell or tmux never sees its program stopped (it would take the terminal back and report
 the job as "Stopped"). Whatever still runs after ORDERED_STOP_S (a process that keeps forking) is
 stopped with kill(-1, SIGSTOP): every process this user may signal, in one pass of the kernel,
-except the caller and pid 1 (docker-init); the script's own ancestors (the exec's `timeout`) are
-continued at once.
+except the caller and pid 1 (docker-init); the script's own ancestors (the exec's `timeout`) and any
+`runc init` of an exec the engine is starting are continued at once. Those are never paused:
+Docker would hang on them. The runner holds the learner's terminals, file operations and commands
+while it grades (sessions/manager.ts, `whileGrading`), so no new learner process starts meanwhile.
 
 Spared: while labkit's services run as the learner (a sandbox whose image has no `labkit` user),
 the learner processes listening on the lab's service ports keep running, since runs and checks
@@ -91,14 +93,24 @@ def process(pid):
     return uid, fields[0].decode(), int(fields[1]), int(fields[19])
 
 
+def is_exec_starting(pid):
+    """Whether the process is the container runtime setting up a `docker exec` (`runc init`, which
+    runs as the exec's user until it becomes the exec's program). Stopping or killing it would hang
+    the engine's exec, and with it every later call about the container."""
+    try:
+        return read(f"/proc/{pid}/comm").startswith(b"runc")
+    except OSError:
+        return False
+
+
 def learner_processes():
-    """{pid: (state, ppid, start)} of this user's processes."""
+    """{pid: (state, ppid, start)} of this user's processes, but an exec the engine is starting."""
     found = {}
     for name in os.listdir("/proc"):
         if not name.isdigit():
             continue
         info = process(int(name))
-        if info and info[0] == UID:
+        if info and info[0] == UID and not is_exec_starting(int(name)):
             found[int(name)] = info[1:]
     return found
 
@@ -201,6 +213,9 @@ def stop_all(exempt, keep_running):
     os.kill(-1, signal.SIGSTOP)
     for pid in left_running:
         signal_quietly(pid, signal.SIGCONT)
+    for name in os.listdir("/proc"):
+        if name.isdigit() and is_exec_starting(int(name)):
+            signal_quietly(int(name), signal.SIGCONT)
 
 
 def settle(snapshot, exempt, spared):

@@ -431,3 +431,50 @@ describe('operations at the same time', () => {
     expect(t.manager.list()[0]?.state).toBe('ready');
   });
 });
+
+describe('a grading in progress', () => {
+  it('holds the learner’s commands and terminals until it ends, while its own commands run', async () => {
+    const t = newManager();
+    const { session } = await t.manager.create('ada', testLabs.plain);
+    let endGrading!: () => void;
+    const grading = t.manager.whileGrading(session.id, async () => {
+      await t.manager.execDuringGrading(session.id, { ...anExec, cmd: ['grading-step'] });
+      await new Promise<void>((resolve) => (endGrading = resolve));
+    });
+    await settle();
+    expect(t.driver.calls.some((call) => call.method === 'exec')).toBe(true);
+
+    const order: string[] = [];
+    const learnerExec = t.manager
+      .exec(session.id, { ...anExec, cmd: ['save-file'] })
+      .then(() => order.push('exec'));
+    const terminal = t.manager
+      .attachTerminal(session.id, ['tmux'], { cols: 80, rows: 24 })
+      .then(() => order.push('terminal'));
+    await settle();
+    expect(order).toEqual([]);
+    expect(t.driver.callsOf('attachTty')).toHaveLength(0);
+
+    endGrading();
+    await grading;
+    await Promise.all([learnerExec, terminal]);
+    expect(order.sort()).toEqual(['exec', 'terminal']);
+  });
+
+  it('runs gradings of one sandbox one after the other, and a failed one does not hold the next', async () => {
+    const t = newManager();
+    const { session } = await t.manager.create('ada', testLabs.plain);
+    const order: string[] = [];
+    const first = t.manager.whileGrading(session.id, async () => {
+      order.push('first starts');
+      await settle();
+      order.push('first fails');
+      throw new Error('boom');
+    });
+    const second = t.manager.whileGrading(session.id, async () => order.push('second'));
+    await expect(first).rejects.toThrow('boom');
+    await second;
+    expect(order).toEqual(['first starts', 'first fails', 'second']);
+    await t.manager.exec(session.id, anExec);
+  });
+});

@@ -55,6 +55,8 @@ export const defaultConcurrentCreates = 4;
 export class SessionManager {
   private readonly sessions = new Map<string, Session>();
   private readonly locks = new SessionLocks();
+  /** Gradings per session, one at a time (`whileGrading`). */
+  private readonly gradings = new SessionLocks();
   /** Stopped sessions being started again: they count against the limits before they are ready. */
   private readonly starting = new Set<string>();
   private readonly driver: SandboxDriver;
@@ -395,21 +397,47 @@ export class SessionManager {
   }
 
   /**
-   * Runs a command in a ready sandbox (the grader's entry point). It gets the environment of the
-   * lab's services (e.g. MLFLOW_TRACKING_URI), under the request's own variables.
+   * Runs a command in a ready sandbox (file operations, the server's exec API). It gets the
+   * environment of the lab's services (e.g. MLFLOW_TRACKING_URI), under the request's own variables.
+   * It waits for a grading of the sandbox to end first (see `whileGrading`).
    */
   async exec(id: string, request: ExecRequest): Promise<ExecResult> {
+    await this.gradingsOf(id);
+    return this.execDuringGrading(id, request);
+  }
+
+  /** `exec` for the grading in progress itself, which must not wait for its own end. */
+  async execDuringGrading(id: string, request: ExecRequest): Promise<ExecResult> {
     this.touch(id);
     return this.inReadySandbox(id, (session) =>
       this.driver.exec(id, { ...request, env: { ...labkitEnvironment(session.services), ...request.env } }),
     );
   }
 
-  /** Opens an interactive TTY process in a ready sandbox (the terminal), with the services' environment. */
-  attachTerminal(id: string, cmd: string[], size: { cols: number; rows: number }): Promise<TtySession> {
+  /**
+   * Opens an interactive TTY process in a ready sandbox (the terminal), with the services'
+   * environment, once no grading of the sandbox is in progress.
+   */
+  async attachTerminal(id: string, cmd: string[], size: { cols: number; rows: number }): Promise<TtySession> {
+    await this.gradingsOf(id);
     return this.inReadySandbox(id, (session) =>
       this.driver.attachTty(id, cmd, size, labkitEnvironment(session.services)),
     );
+  }
+
+  /**
+   * Runs `grade` as the sandbox's only grading (gradings queue one behind the other: two would
+   * pause and resume each other's learner processes), while the learner's side waits: a terminal
+   * opened, a file saved or a command run meanwhile would start a learner process the grading did
+   * not pause, which could race the check. The grading's own commands use `execDuringGrading`.
+   */
+  whileGrading<T>(id: string, grade: () => Promise<T>): Promise<T> {
+    return this.gradings.run(id, grade);
+  }
+
+  /** Resolves once the gradings of the sandbox queued so far have ended, however they ended. */
+  private gradingsOf(id: string): Promise<void> {
+    return this.gradings.settled(id);
   }
 
   /**
