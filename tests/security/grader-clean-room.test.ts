@@ -68,6 +68,23 @@ function pythonPayload(route: string): string {
 }
 
 /** The same in shell: for BASH_ENV, start-up files and fake programs on PATH. */
+/**
+ * A command run while a grading is in progress, as an exec already in flight when it began would
+ * be: the runner holds the learner's own commands until a grading ends (sessions.whileGrading), so
+ * this goes past that hold, to show what such a process could still do.
+ */
+async function shMidGrading(
+  command: string,
+  options: { user?: 'learner' | 'grader'; timeoutMs?: number } = {},
+) {
+  return t.runner.sessions.execDuringGrading(id, {
+    cmd: ['bash', '-c', command],
+    user: options.user ?? 'learner',
+    timeoutMs: options.timeoutMs ?? 20_000,
+    outputLimitBytes: 1024 * 1024,
+  });
+}
+
 function shellPayload(route: string): string {
   return [
     `if [ "$(id -u)" != ${learnerUid} ]; then`,
@@ -571,23 +588,43 @@ describe('a grader process', () => {
       '',
     ].join('\n');
     await sh(write('~/spy.py', spy));
-    // A spy that started before Check is frozen with the rest; this one starts during the check,
-    // once its room exists (watched as the grader, whom a grading does not pause).
+    // A spy that started before Check is frozen with the rest, and the learner's own commands wait
+    // for the grading to end; this one starts during the check anyway, once its room exists, as an
+    // exec in flight would (watched as the grader, whom a grading does not pause).
     const grading = check('slow-secret');
     await expect
       .poll(
-        async () => (await sh('ls /tmp | grep -c "^academy-grader-" || true', { user: 'grader' })).stdout,
-        {
-          timeout: 10_000,
-        },
+        async () =>
+          (await shMidGrading('ls /tmp | grep -c "^academy-grader-" || true', { user: 'grader' })).stdout,
+        { timeout: 10_000 },
       )
       .toBe('1\n');
-    const spied = await sh('python3 ~/spy.py', { timeoutMs: 10_000 });
+    const spied = await shMidGrading('python3 ~/spy.py', { timeoutMs: 10_000 });
     const report = JSON.parse(spied.stdout) as { graderProcesses: number; denied: number; found: string[] };
     expect(report.graderProcesses).toBeGreaterThan(0);
     expect(report.denied).toBeGreaterThan(0);
     expect(report.found).toEqual([]);
     expect((await grading).status).toBe('fail');
     await sh('rm -f ~/spy.py');
+  }, 60_000);
+
+  it('holds the learner’s own commands until the grading ends', async () => {
+    let gradedAt = 0;
+    const grading = check('slow-secret').then((result) => {
+      gradedAt = Date.now();
+      return result;
+    });
+    await expect
+      .poll(
+        async () =>
+          (await shMidGrading('ls /tmp | grep -c "^academy-grader-" || true', { user: 'grader' })).stdout,
+        { timeout: 10_000 },
+      )
+      .toBe('1\n');
+    const command = await sh('date +%s%3N');
+    const ranAt = Number(command.stdout.trim());
+    await grading;
+    expect(gradedAt).toBeGreaterThan(0);
+    expect(ranAt).toBeGreaterThanOrEqual(gradedAt - 1_000);
   }, 60_000);
 });
