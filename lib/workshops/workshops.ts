@@ -10,11 +10,12 @@ import { getDb } from '@/lib/db/client';
 import { Prisma, type User, type Workshop } from '@/lib/generated/prisma/client';
 import { ApiError } from '@/lib/http/api-error';
 import { getLab } from '@/lib/labs/catalog';
-import { RunnerRequestError, type RunnerSession } from '@/lib/runner/client';
 import { getRunner } from '@/lib/runner/instance';
-import { shapeDashboard, type DashboardView, type WorkshopLabInfo } from './dashboard';
+import { shapeDashboard, type DashboardView } from './dashboard';
 import type { CreateWorkshopInput } from './input';
 import { isJoinCode, newJoinCode, normalizeJoinCode } from './join-code';
+import { labsOf } from './labs';
+import { liveSessions, stopSandboxesAtEnd, stopSandboxesOfEnded } from './sandboxes';
 
 export type WorkshopErrorCode =
   | 'WORKSHOP_NOT_FOUND'
@@ -60,26 +61,6 @@ export type WorkshopSummary = {
 
 const notFound = () =>
   new WorkshopError('WORKSHOP_NOT_FOUND', 'There is no such workshop, or it is not one of yours.');
-
-/** The lab ids stored with a workshop (JSON), those that still exist in the catalog. */
-export function labIdsOf(workshop: Pick<Workshop, 'labs'>): string[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(workshop.labs);
-  } catch {
-    return [];
-  }
-  return Array.isArray(value)
-    ? value.filter((id): id is string => typeof id === 'string' && !!getLab(id))
-    : [];
-}
-
-export function labsOf(workshop: Pick<Workshop, 'labs'>): WorkshopLabInfo[] {
-  return labIdsOf(workshop).flatMap((id) => {
-    const lab = getLab(id);
-    return lab ? [{ id, title: lab.title, steps: lab.steps.map((s) => ({ id: s.id, title: s.title })) }] : [];
-  });
-}
 
 export function statusOfWorkshop(
   workshop: Pick<Workshop, 'startsAt' | 'endsAt' | 'endedAt'>,
@@ -246,22 +227,14 @@ export async function myWorkshops(userId: string): Promise<MyWorkshop[]> {
   }));
 }
 
-/** The runner's live sessions, or null when it cannot be asked (the dashboard then says so). */
-async function liveSessions(): Promise<RunnerSession[] | null> {
-  try {
-    return await getRunner().listSessions();
-  } catch (error) {
-    if (error instanceof RunnerRequestError) return null;
-    throw error;
-  }
-}
-
 /** The live grid: every member × every step of the workshop's labs, with sandboxes and activity. */
 export async function workshopDashboard(
   user: Pick<User, 'id' | 'role'>,
   workshopId: string,
 ): Promise<{ workshop: WorkshopSummary; view: DashboardView }> {
   const row = await findManaged(user, workshopId);
+  // Past its end time, its sandboxes stop now (once), whoever looks first.
+  stopSandboxesOfEnded([row]);
   const workshop = summaryOf(row);
   const db = getDb();
   const labs = labsOf(row);
@@ -302,34 +275,22 @@ export async function workshopDashboard(
 }
 
 /**
- * Ends the workshop (nobody joins any more) and stops the members' sandboxes of its labs; their
- * files are kept. Ending twice is harmless. Says how many sandboxes stopped and how many could not.
+ * Ends the workshop (nobody joins any more) and stops the members' sandboxes of its labs, waiting
+ * for those still starting; their files are kept. Ending twice is harmless. Says how many
+ * sandboxes stopped and how many could not.
  */
 export async function endWorkshop(
   user: Pick<User, 'id' | 'role'>,
   workshopId: string,
 ): Promise<{ workshop: WorkshopSummary; stopped: number; notStopped: number }> {
-  const before = await workshopForStaff(user, workshopId);
+  const before = await findManaged(user, workshopId);
   const db = getDb();
   if (!before.endedAt) {
     await db.workshop.updateMany({ where: { id: workshopId, endedAt: null }, data: { endedAt: new Date() } });
   }
-  const members = await db.workshopMember.findMany({ where: { workshopId }, select: { userId: true } });
-  const memberIds = new Set(members.map((m) => m.userId));
-  const labIds = new Set(before.labs.map((l) => l.id));
-  const sessions = await liveSessions();
-  const running = (sessions ?? []).filter(
-    (s) => memberIds.has(s.userId) && labIds.has(s.labId) && s.state === 'ready',
-  );
-  const runner = getRunner();
-  const outcomes = await Promise.allSettled(running.map((s) => runner.stop(s.id)));
-  const failures = outcomes.filter((o) => o.status === 'rejected');
-  for (const failure of failures) console.error('workshops: a sandbox did not stop', failure.reason);
-  return {
-    workshop: await workshopForStaff(user, workshopId),
-    stopped: outcomes.length - failures.length,
-    notStopped: failures.length + (sessions === null ? memberIds.size : 0),
-  };
+  const ended = await db.workshop.findUniqueOrThrow({ where: { id: workshopId } });
+  const { stopped, notStopped } = await stopSandboxesAtEnd(ended, true);
+  return { workshop: await workshopForStaff(user, workshopId), stopped, notStopped };
 }
 
 export type LearnerInWorkshop = {

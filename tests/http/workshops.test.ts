@@ -451,3 +451,52 @@ describe('ending a workshop and watching a learner, with a real sandbox', () => 
     });
   }, 180_000);
 });
+
+type LabSessionState = { session: { id: string; state: string } | null };
+const sandboxOf = async (account: Account) =>
+  ((await (await account.client.get(`/api/labs/${labId}/session`)).json()) as LabSessionState).session;
+
+describe('the end of a workshop stops its sandboxes, with real sandboxes', () => {
+  it('ending waits for a sandbox that is still starting, and stops it', async () => {
+    const workshop = await createWorkshop(owner);
+    const member = await signUp('learner');
+    await join(member, workshop.code);
+    const starting = member.client.post(`/api/labs/${labId}/session`);
+    await expect
+      .poll(async () => (await dashboardOf(owner, workshop.id)).learners[0]!.sandboxes[0]!.state, {
+        timeout: 30_000,
+        interval: 100,
+      })
+      .toBe('creating');
+
+    const ended = await owner.client.post(`/api/workshops/${workshop.id}/end`);
+    expect(await ended.json()).toMatchObject({ stopped: 1, notStopped: 0 });
+    await starting;
+    expect((await sandboxOf(member))?.state).toBe('stopped');
+  }, 180_000);
+
+  it('a workshop past its end time stops its members’ sandboxes at the next dashboard request', async () => {
+    const workshop = await createWorkshop(owner);
+    const member = await signUp('learner');
+    const outsider = await signUp('learner');
+    await join(member, workshop.code);
+    for (const account of [member, outsider]) {
+      const started = await account.client.post(`/api/labs/${labId}/session`);
+      expect(started.status, await started.clone().text()).toBe(200);
+    }
+    // The end time passes.
+    await getDb().workshop.update({
+      where: { id: workshop.id },
+      data: { endsAt: new Date(Date.now() - 1000) },
+    });
+    expect((await sandboxOf(member))?.state).toBe('ready');
+
+    await dashboardOf(owner, workshop.id);
+    await expect.poll(async () => (await sandboxOf(member))?.state, { timeout: 60_000 }).toBe('stopped');
+    // Only the members' sandboxes: someone else's sandbox of the same lab runs on.
+    expect((await sandboxOf(outsider))?.state).toBe('ready');
+    expect(
+      (await getDb().workshop.findUnique({ where: { id: workshop.id } }))?.sandboxesStoppedAt,
+    ).not.toBeNull();
+  }, 180_000);
+});
