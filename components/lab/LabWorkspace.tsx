@@ -5,15 +5,20 @@
  * resizable panes; the lab's controls on top. Until the sandbox is ready, the right side explains
  * what to do (start, resume, or what went wrong). A lab that lists labkit services gets tabs above
  * the terminal: the editor, then each service's pages (tracking: Experiments and Models).
+ *
+ * In a narrow window (a phone) the same panes show one at a time, chosen with tabs: Instructions,
+ * Editor, the service pages, Terminal. It is one React tree either way, switched by the styles, so
+ * crossing between the layouts keeps unsaved edits, the terminal's connection and the step's state.
  */
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Group, Panel, Separator } from 'react-resizable-panels';
 import { createActivitySignal } from './auto-check';
 import type { CodeEditorHandle } from './editor/CodeEditor';
 import { labApi } from './lab-api';
 import { LabControls } from './LabControls';
+import { useNarrowLayout } from './narrow-layout';
 import { ServicePage } from './services/ServicePage';
 import {
   servicePagesFor,
@@ -23,6 +28,7 @@ import {
 } from './services/service-pages';
 import type { SessionAccess } from './session-access';
 import { StepPanel, type StepView } from './StepPanel';
+import { TabList } from './TabList';
 import { useLabSession, type LabSessionState } from './use-lab-session';
 import { ViewerNotice } from './ViewerNotice';
 import styles from './LabWorkspace.module.css';
@@ -208,97 +214,77 @@ function SandboxNotice({
 
 const editorTabId = 'editor';
 
+/** The narrow layout's panes: the instructions, the work area (editor or a service page), the terminal. */
+type NarrowPane = 'instructions' | 'work' | 'terminal';
+
+const workTabId = (id: string) => `work-tab-${id}`;
+const workPanelId = (id: string) => `work-panel-${id}`;
+const narrowTabId = (id: string) => `workspace-tab-${id}`;
+const narrowPanelId = (id: string) =>
+  id === 'instructions' || id === 'terminal' ? `workspace-panel-${id}` : workPanelId(id);
+
 /**
- * The upper work pane with tabs (WAI-ARIA tabs, automatic activation): the editor, then the
- * service pages. Every panel stays mounted once opened (the editor keeps unsaved edits, a page
- * keeps its selection and scroll); a hidden page stops refreshing.
+ * The upper work pane: the editor, then the service pages, with tabs above them when the lab has
+ * services (in the narrow layout the workspace's own tabs choose instead). Every panel stays
+ * mounted once opened (the editor keeps unsaved edits, a page keeps its selection and scroll); a
+ * hidden page stops refreshing.
  */
 function WorkTabs({
   pages,
   editor,
   access,
+  activeTab,
+  onActivate,
+  labelledBy,
 }: {
   pages: readonly ServicePageInfo[];
   editor: ReactNode;
   access: SessionAccess | null;
+  activeTab: string;
+  onActivate: (id: string) => void;
+  /** The id of the tab that names a panel, or null when no tab shows these panels. */
+  labelledBy: ((id: string) => string) | null;
 }) {
-  const [activeTab, setActiveTab] = useState<string>(editorTabId);
   const [opened, setOpened] = useState<ReadonlySet<string>>(() => new Set([editorTabId]));
   const [links, setLinks] = useState<Partial<Record<ServicePageId, ServiceLink>>>({});
-  const listRef = useRef<HTMLDivElement>(null);
   const tabs = useMemo(() => [{ id: editorTabId, title: 'Editor' }, ...pages], [pages]);
-
-  const activate = useCallback((id: string, focus = false) => {
-    setActiveTab(id);
-    setOpened((previous) => (previous.has(id) ? previous : new Set(previous).add(id)));
-    if (focus) {
-      requestAnimationFrame(() => listRef.current?.querySelector<HTMLElement>(`#work-tab-${id}`)?.focus());
-    }
-  }, []);
+  if (!opened.has(activeTab)) setOpened(new Set(opened).add(activeTab));
 
   const navigate = useCallback(
     (pageId: ServicePageId, params: Record<string, string>) => {
       setLinks((previous) => ({ ...previous, [pageId]: { pageId, params, at: Date.now() } }));
-      activate(pageId);
+      onActivate(pageId);
     },
-    [activate],
+    [onActivate],
   );
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const index = tabs.findIndex((tab) => tab.id === activeTab);
-    const moves: Record<string, number> = {
-      ArrowRight: (index + 1) % tabs.length,
-      ArrowLeft: (index - 1 + tabs.length) % tabs.length,
-      Home: 0,
-      End: tabs.length - 1,
-    };
-    const target = tabs[moves[event.key] ?? -1];
-    if (!target) return;
-    event.preventDefault();
-    activate(target.id, true);
-  };
+  const panelProps = (id: string) =>
+    labelledBy
+      ? { role: 'tabpanel', id: workPanelId(id), 'aria-labelledby': labelledBy(id) }
+      : { id: workPanelId(id) };
 
   return (
     <div className={styles.workTabs} data-active-tab={activeTab}>
-      <div
-        ref={listRef}
-        role="tablist"
-        aria-label="Work area"
-        className={styles.workTabList}
-        onKeyDown={onKeyDown}
-        data-testid="work-tabs"
-      >
-        {tabs.map((tab) => (
-          <button
-            key={tab.id}
-            type="button"
-            role="tab"
-            id={`work-tab-${tab.id}`}
-            aria-selected={tab.id === activeTab}
-            aria-controls={`work-panel-${tab.id}`}
-            tabIndex={tab.id === activeTab ? 0 : -1}
-            className={styles.workTab}
-            onClick={() => activate(tab.id)}
-          >
-            {tab.title}
-          </button>
-        ))}
-      </div>
-      <div
-        role="tabpanel"
-        id={`work-panel-${editorTabId}`}
-        aria-labelledby={`work-tab-${editorTabId}`}
-        hidden={activeTab !== editorTabId}
-        className={styles.workTabPanel}
-      >
+      {pages.length > 0 && (
+        <TabList
+          label="Work area"
+          tabs={tabs}
+          selected={activeTab}
+          onSelect={onActivate}
+          tabId={workTabId}
+          panelId={workPanelId}
+          className={styles.workTabList}
+          tabClassName={styles.workTab}
+          testId="work-tabs"
+        />
+      )}
+      <div {...panelProps(editorTabId)} hidden={activeTab !== editorTabId} className={styles.workTabPanel}>
         {editor}
       </div>
       {pages.map((page) => (
         <div
           key={page.id}
-          role="tabpanel"
-          id={`work-panel-${page.id}`}
-          aria-labelledby={`work-tab-${page.id}`}
+          {...panelProps(page.id)}
           hidden={activeTab !== page.id}
           className={styles.workTabPanel}
         >
@@ -333,6 +319,14 @@ export function LabWorkspace({
   const [activity] = useState(createActivitySignal);
   // Read-only viewers (an instructor): the terminal hears of them at once, the session on load.
   const [terminalViewers, setTerminalViewers] = useState<number | null>(null);
+  const isNarrow = useNarrowLayout();
+  // Which pane the narrow layout shows, and which page the work area shows (either layout).
+  const [narrowPane, setNarrowPane] = useState<NarrowPane>('instructions');
+  const [workTab, setWorkTab] = useState<string>(editorTabId);
+  const activateWorkTab = useCallback((id: string) => {
+    setWorkTab(id);
+    setNarrowPane('work');
+  }, []);
 
   // Until the learner picks one: the step they were on, else the first one not done yet (a
   // visitor who is not logged in reads from the first).
@@ -410,8 +404,27 @@ export function LabWorkspace({
     [isReady, labId, state, steps, start, startOver],
   );
 
+  const narrowTabs = useMemo(
+    () => [
+      { id: 'instructions', title: 'Instructions' },
+      { id: editorTabId, title: 'Editor' },
+      ...servicePages,
+      { id: 'terminal', title: 'Terminal' },
+    ],
+    [servicePages],
+  );
+  const selectNarrowTab = useCallback(
+    (id: string) => (id === 'instructions' || id === 'terminal' ? setNarrowPane(id) : activateWorkTab(id)),
+    [activateWorkTab],
+  );
+  // In the narrow layout the instructions and the terminal are tab panels too.
+  const narrowPanel = (id: 'instructions' | 'terminal') =>
+    isNarrow
+      ? { id: narrowPanelId(id), role: 'tabpanel', 'aria-labelledby': narrowTabId(id) }
+      : { id: narrowPanelId(id) };
+
   return (
-    <div className={styles.workspace} data-layout="full">
+    <div className={styles.workspace} data-layout="full" data-pane={narrowPane}>
       <header className={styles.header}>
         <div className={styles.titleBlock}>
           <p className={styles.breadcrumb}>
@@ -442,70 +455,90 @@ export function LabWorkspace({
           {state.error}
         </p>
       )}
+      <TabList
+        label="Workspace"
+        tabs={narrowTabs}
+        selected={narrowPane === 'work' ? workTab : narrowPane}
+        onSelect={selectNarrowTab}
+        tabId={narrowTabId}
+        panelId={narrowPanelId}
+        className={styles.narrowTabs}
+        tabClassName={styles.workTab}
+      />
       <Group orientation="horizontal" className={styles.panes}>
-        <Panel id="pane-instructions" defaultSize="34%" minSize="20%" className={styles.pane}>
-          {currentStep && (
-            <StepPanel
-              labId={labId}
-              steps={steps}
-              progress={state.progress}
-              currentStep={currentStep}
-              onSelectStep={selectStep}
-              canCheck={isReady}
-              onChecked={() => void reload()}
-              onSolutionApplied={() => {
-                refreshEditor();
-                void reload();
-              }}
-              onJumped={onJumped}
-              activity={activity}
-            />
-          )}
+        <Panel
+          id="pane-instructions"
+          defaultSize="34%"
+          minSize={isNarrow ? undefined : '18rem'}
+          className={styles.pane}
+        >
+          <div className={styles.tabPanel} {...narrowPanel('instructions')}>
+            {currentStep && (
+              <StepPanel
+                labId={labId}
+                steps={steps}
+                progress={state.progress}
+                currentStep={currentStep}
+                onSelectStep={selectStep}
+                canCheck={isReady}
+                onChecked={() => void reload()}
+                onSolutionApplied={() => {
+                  refreshEditor();
+                  void reload();
+                }}
+                onJumped={onJumped}
+                activity={activity}
+              />
+            )}
+          </div>
         </Panel>
-        <Separator className={styles.separator} />
-        <Panel id="pane-work" minSize="30%" className={styles.pane}>
+        <Separator className={styles.separator} aria-label="Resize the instructions" />
+        <Panel id="pane-work" minSize={isNarrow ? undefined : '26rem'} className={styles.pane}>
           {/* The editor and the terminal mount at once (they wait for `access`), so their code and
               set-up are done before the sandbox is ready; until then a notice covers them. */}
           <div className={styles.workArea}>
             <Group orientation="vertical" className={styles.panes}>
-              <Panel id="pane-editor" defaultSize="60%" minSize="15%" className={styles.pane}>
-                {servicePages.length > 0 ? (
-                  <WorkTabs
-                    pages={servicePages}
-                    access={access}
-                    editor={
-                      <CodeEditor
-                        ref={editorRef}
-                        access={access}
-                        labId={labId}
-                        initialOpen={openFiles}
-                        onSaved={activity.emit}
-                      />
-                    }
-                  />
-                ) : (
-                  <CodeEditor
-                    ref={editorRef}
-                    access={access}
-                    labId={labId}
-                    initialOpen={openFiles}
-                    onSaved={activity.emit}
-                  />
-                )}
+              <Panel
+                id="pane-editor"
+                defaultSize="62%"
+                minSize={isNarrow ? undefined : '10rem'}
+                className={styles.pane}
+              >
+                <WorkTabs
+                  pages={servicePages}
+                  access={access}
+                  activeTab={workTab}
+                  onActivate={activateWorkTab}
+                  labelledBy={isNarrow ? narrowTabId : servicePages.length > 0 ? workTabId : null}
+                  editor={
+                    <CodeEditor
+                      ref={editorRef}
+                      access={access}
+                      labId={labId}
+                      initialOpen={openFiles}
+                      onSaved={activity.emit}
+                    />
+                  }
+                />
               </Panel>
-              <Separator className={`${styles.separator} ${styles.separatorHorizontal}`} />
+              <Separator
+                className={`${styles.separator} ${styles.separatorHorizontal}`}
+                aria-label="Resize the terminal"
+              />
               <Panel
                 id="pane-terminal"
-                defaultSize="40%"
-                minSize="10%"
+                defaultSize="38%"
+                minSize={isNarrow ? undefined : '7rem'}
                 className={`${styles.pane} ${styles.terminalPane}`}
               >
-                <LabTerminal
-                  access={access}
-                  onCommand={refreshEditor}
-                  onPromptReturn={activity.emit}
-                  onViewersChange={setTerminalViewers}
-                />
+                <div className={styles.tabPanel} {...narrowPanel('terminal')}>
+                  <LabTerminal
+                    access={access}
+                    onCommand={refreshEditor}
+                    onPromptReturn={activity.emit}
+                    onViewersChange={setTerminalViewers}
+                  />
+                </div>
               </Panel>
             </Group>
             {rightSide && <div className={styles.workOverlay}>{rightSide}</div>}
