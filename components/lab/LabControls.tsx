@@ -48,6 +48,7 @@ export function LabControls({ state, onStart, onStop, onReset }: Props) {
     stopped: 'Stopped: your files are kept',
     resetting: 'Restoring the starter files…',
     error: 'Problem',
+    ended: 'Workshop ended: your files are kept',
   }[phase];
 
   return (

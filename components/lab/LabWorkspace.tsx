@@ -31,6 +31,7 @@ import { StepPanel, type StepView } from './StepPanel';
 import { TabList } from './TabList';
 import { useLabSession, type LabSessionState } from './use-lab-session';
 import { ViewerNotice } from './ViewerNotice';
+import { WorkshopEndedNotice } from './WorkshopNotice';
 import styles from './LabWorkspace.module.css';
 
 // Monaco and xterm.js need a browser: load them on the client only.
@@ -147,6 +148,9 @@ function SandboxNotice({
   const { phase, isReturning } = state;
   if (phase === 'loading') return <div className={styles.notice}>Loading your lab…</div>;
   if (phase === 'signed-out') return <SignInPrompt labId={labId} />;
+  if (state.workshop?.status === 'ended' && (phase === 'ended' || phase === 'stopped')) {
+    return <WorkshopEndedNotice labId={labId} workshop={state.workshop} onResume={onStart} />;
+  }
   if (phase === 'starting' || phase === 'resetting' || phase === 'stopping') {
     return (
       <div className={styles.notice}>

@@ -2,9 +2,13 @@
 
 /**
  * The lab's sandbox as the page sees it: what state it is in, the learner's progress, the actions
- * (start, stop, reset) and, once ready, a SessionAccess for the editor and the terminal.
+ * (start, stop, reset) and, once ready, a SessionAccess for the editor and the terminal. For a
+ * member of a workshop with the lab, the workshop too: asked every few seconds until its end has
+ * stopped the sandboxes, so the page says within seconds that it ended (phase `ended` while the
+ * end holds the sandbox stopped).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { fetchLearnerWorkshop, type LearnerLabWorkshop } from '@/components/workshops/learner-workshop';
 import { ApiError } from '@/lib/http/api-error';
 import { labApi, type LabProgressView, type RunnerSession } from './lab-api';
 import type { SessionAccess } from './session-access';
@@ -18,7 +22,9 @@ export type LabPhase =
   | 'stopping'
   | 'stopped'
   | 'resetting'
-  | 'error';
+  | 'error'
+  /** An ended workshop of the learner's holds the sandbox stopped: no resume, a download only. */
+  | 'ended';
 
 export type LabSessionState = {
   phase: LabPhase;
@@ -32,6 +38,8 @@ export type LabSessionState = {
   isReturning: boolean;
   /** The step to show when the page opens: where the learner was, else the first one not done. */
   openingStep: string | null;
+  /** The learner's workshop that has this lab, or null. */
+  workshop: LearnerLabWorkshop | null;
 };
 
 function openingStepOf(progress: LabProgressView): string | null {
@@ -42,8 +50,15 @@ function openingStepOf(progress: LabProgressView): string | null {
 
 const tokenMarginMs = 30_000;
 const statePollMs = 30_000;
+/** While the learner's workshop runs (and until its end has stopped the sandboxes). */
+const workshopPollMs = 3_000;
 
-function phaseOf(session: RunnerSession | null): LabPhase {
+/** The workshop is worth asking about again: it may still end, or its end is still stopping. */
+const isWorkshopChanging = (workshop: LearnerLabWorkshop | null) =>
+  workshop !== null && (workshop.status !== 'ended' || !workshop.sandboxesStopped);
+
+function phaseOf(session: RunnerSession | null, workshop: LearnerLabWorkshop | null = null): LabPhase {
+  if (workshop?.isLocked) return 'ended';
   if (!session) return 'not-started';
   if (session.state === 'ready') return 'ready';
   if (session.state === 'stopped') return 'stopped';
@@ -65,22 +80,29 @@ export function useLabSession(labId: string) {
     error: null,
     isReturning: false,
     openingStep: null,
+    workshop: null,
   });
   const tokenRef = useRef<{ sessionId: string; token: string; expiresAt: number } | null>(null);
 
   const load = useCallback(
     async (first = false) => {
       try {
-        const { session, progress } = await labApi.state(labId);
+        const [{ session, progress }, workshop] = await Promise.all([
+          labApi.state(labId),
+          // On opening; afterwards the workshop is asked on its own (below).
+          first ? fetchLearnerWorkshop(labId).catch(() => null) : undefined,
+        ]);
         const hasResults = Object.values(progress.steps).some((s) => s.attempts > 0);
         setState((previous) => {
           // Do not let a background poll undo an action in flight.
           const isBusy = ['starting', 'stopping', 'resetting'].includes(previous.phase) && !first;
+          const known = workshop === undefined ? previous.workshop : workshop;
           return {
             ...previous,
             session,
             progress,
-            phase: isBusy ? previous.phase : phaseOf(session),
+            workshop: known,
+            phase: isBusy ? previous.phase : phaseOf(session, known),
             error:
               session?.state === 'error'
                 ? (session.error ?? 'The sandbox failed.')
@@ -121,6 +143,31 @@ export function useLabSession(labId: string) {
     };
   }, [load]);
 
+  // The workshop's end, heard within seconds: the page says so at once, and the session is asked
+  // again until the end has stopped the sandbox.
+  const isWatchingWorkshop = isWorkshopChanging(state.workshop);
+  useEffect(() => {
+    if (!isWatchingWorkshop) return;
+    const ask = async () => {
+      if (document.visibilityState !== 'visible') return;
+      const workshop = await fetchLearnerWorkshop(labId).catch(() => undefined);
+      if (workshop === undefined) return;
+      setState((previous) => {
+        if (workshop?.isLocked) return { ...previous, workshop, phase: 'ended' };
+        const phase = previous.phase === 'ended' ? phaseOf(previous.session) : previous.phase;
+        return { ...previous, workshop, phase };
+      });
+      if (workshop?.status === 'ended') await load();
+    };
+    const timer = window.setInterval(() => void ask(), workshopPollMs);
+    const onVisible = () => void ask();
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      window.clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, [isWatchingWorkshop, labId, load]);
+
   const act = useCallback(
     /** Runs a lifecycle action; true when it succeeded. */
     async (busy: LabPhase, action: () => Promise<{ session: RunnerSession }>, onError: LabPhase) => {
@@ -128,7 +175,12 @@ export function useLabSession(labId: string) {
       try {
         const { session } = await action();
         tokenRef.current = null;
-        setState((previous) => ({ ...previous, session, phase: phaseOf(session), busySince: null }));
+        setState((previous) => ({
+          ...previous,
+          session,
+          phase: phaseOf(session, previous.workshop),
+          busySince: null,
+        }));
         await load();
         return true;
       } catch (error) {

@@ -1,9 +1,9 @@
 'use client';
 
 /**
- * The instructor's "New workshop" form: a title, the labs (a checklist from the catalog) and the
- * start and end in the instructor's own time zone. Posts through apiFetch, then opens the new
- * workshop's dashboard.
+ * The instructor's "New workshop" form: a title, the labs (a checklist from the catalog), the
+ * start and end in the instructor's own time zone, and whether learners may keep working after the
+ * end. Posts through apiFetch, then opens the new workshop's dashboard.
  */
 import { useRouter } from 'next/navigation';
 import { useId, useState, type FormEvent } from 'react';
@@ -18,7 +18,7 @@ const hourMs = 60 * 60 * 1000;
 
 export function CreateWorkshopForm({ labs }: { labs: LabChoice[] }) {
   const router = useRouter();
-  const ids = { title: useId(), starts: useId(), ends: useId(), error: useId() };
+  const ids = { title: useId(), starts: useId(), ends: useId(), keepWorking: useId(), error: useId() };
   const [defaults] = useState(() => {
     // Now (to the quarter hour before), for three hours: a class that starts as it is made.
     const start = new Date(Math.floor(Date.now() / (15 * 60_000)) * 15 * 60_000);
@@ -40,7 +40,13 @@ export function CreateWorkshopForm({ labs }: { labs: LabChoice[] }) {
     try {
       const response = await apiFetch('/api/workshops', {
         method: 'POST',
-        body: JSON.stringify({ title: String(form.get('title') ?? ''), labs: chosen, startsAt, endsAt }),
+        body: JSON.stringify({
+          title: String(form.get('title') ?? ''),
+          labs: chosen,
+          startsAt,
+          endsAt,
+          learnersMayContinue: form.get('learnersMayContinue') === 'on',
+        }),
       });
       if (!response.ok) return setError((await apiErrorOf(response)).message);
       const { workshop } = (await response.json()) as { workshop: { id: string } };
@@ -95,6 +101,16 @@ export function CreateWorkshopForm({ labs }: { labs: LabChoice[] }) {
           <label htmlFor={ids.ends}>Ends</label>
           <input id={ids.ends} name="endsAt" type="datetime-local" required defaultValue={defaults.end} />
         </div>
+      </div>
+      <div className={styles.checkField}>
+        <label>
+          <input type="checkbox" name="learnersMayContinue" aria-describedby={ids.keepWorking} />
+          Learners may keep working after the end
+        </label>
+        <p id={ids.keepWorking} className={styles.muted}>
+          Off: at the end their sandboxes stop and stay stopped; they can download a copy of their files. On:
+          they may resume them and carry on by themselves.
+        </p>
       </div>
       <p id={ids.error} role="alert" className={styles.error}>
         {error}

@@ -11,6 +11,7 @@ import { refuseForgedMutation } from '@/lib/http/api-route';
 import { errorResponse, jsonError } from '@/lib/http/responses';
 import type { RunnerClient, RunnerSession } from '@/lib/runner/client';
 import { getRunner } from '@/lib/runner/instance';
+import { refuseWhileWorkshopEnded } from '@/lib/workshops/learner-lab';
 import { getLab } from './catalog';
 import type { Lab } from '@/lab-runner/api/lab-loader';
 
@@ -41,12 +42,16 @@ export async function labRoute(
   }
 }
 
-/** The learner's sandbox for the lab; throws a 409 telling them to start it, or to wait. */
+/**
+ * The learner's sandbox for the lab; throws a 409 telling them to start it, or to wait, or that an
+ * ended workshop of theirs holds it stopped.
+ */
 export async function readySession(context: LabContext): Promise<RunnerSession> {
   const session = await context.runner.findSession(context.user.id, context.lab.id);
   if (!session) {
     throw new ApiError(409, 'LAB_NOT_STARTED', 'Start the lab first: you have no sandbox for it yet.');
   }
+  await refuseWhileWorkshopEnded(context.user.id, context.lab.id, session);
   if (session.state !== 'ready') {
     throw new ApiError(
       409,

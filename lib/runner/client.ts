@@ -7,6 +7,7 @@ import type { GradeResult } from '@/lab-runner/api/grading';
 import type {
   CheckBody,
   CreateSessionBody,
+  ExecBody,
   ListSessionsQuery,
   WriteFileBody,
 } from '@/lab-runner/api/requests';
@@ -18,6 +19,15 @@ export type RunnerSessionState = SessionView['state'];
 export type RunnerCapacity = CapacityView;
 export type RunnerSandboxStats = SandboxStats;
 export type { CheckDetail, GradeResult as CheckResult } from '@/lab-runner/api/grading';
+
+/** What a command run in a sandbox printed; each of stdout and stderr is kept up to 1 MiB. */
+export type RunnerExecResult = {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  truncated: boolean;
+};
 
 /** For reads a dashboard makes every few seconds: a runner this slow is as good as down. */
 const quickTimeoutMs = 10_000;
@@ -130,6 +140,11 @@ export class RunnerClient {
 
   check(sessionId: string, stepId: string): Promise<GradeResult> {
     return this.request('POST', `/v1/sessions/${sessionId}/checks`, { stepId } satisfies CheckBody);
+  }
+
+  /** Runs a command in the sandbox, as the learner unless `user` says the grader. */
+  exec(sessionId: string, body: ExecBody): Promise<RunnerExecResult> {
+    return this.request('POST', `/v1/sessions/${sessionId}/exec`, body satisfies ExecBody);
   }
 
   /** Writes a text file into the learner's workspace (a revealed solution applied, for instance). */

@@ -28,6 +28,8 @@ export const createWorkshopSchema = z
       .refine((labs) => new Set(labs).size === labs.length, 'Choose each lab once.'),
     startsAt: z.iso.datetime({ offset: true, message: 'Give the start as a date and time.' }),
     endsAt: z.iso.datetime({ offset: true, message: 'Give the end as a date and time.' }),
+    /** After the end, learners may resume their sandboxes and keep working (default: no). */
+    learnersMayContinue: z.boolean().default(false),
   })
   .transform((body) => ({ ...body, startsAt: new Date(body.startsAt), endsAt: new Date(body.endsAt) }))
   .refine((body) => body.endsAt > body.startsAt, {

@@ -53,6 +53,8 @@ export type WorkshopSummary = {
   startsAt: string;
   endsAt: string;
   endedAt: string | null;
+  /** After the end, learners may resume their sandboxes of its labs and keep working. */
+  learnersMayContinue: boolean;
   createdAt: string;
   status: WorkshopStatus;
   members: number;
@@ -81,6 +83,7 @@ function summaryOf(workshop: WorkshopWithCounts, now = new Date()): WorkshopSumm
     startsAt: workshop.startsAt.toISOString(),
     endsAt: workshop.endsAt.toISOString(),
     endedAt: workshop.endedAt?.toISOString() ?? null,
+    learnersMayContinue: workshop.learnersMayContinue,
     createdAt: workshop.createdAt.toISOString(),
     status: statusOfWorkshop(workshop, now),
     members: workshop._count.members,
@@ -118,6 +121,7 @@ export async function createWorkshop(
           labs: JSON.stringify(input.labs),
           startsAt: input.startsAt,
           endsAt: input.endsAt,
+          learnersMayContinue: input.learnersMayContinue,
         },
         include: withCounts,
       });

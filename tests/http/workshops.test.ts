@@ -4,6 +4,7 @@
  * twice, not once ended), no role from a body, titles and names rendered inert and stored
  * literally, the dashboard's grid and stuck rule, and the read-only view of a real sandbox.
  */
+import { inflateRawSync } from 'node:zlib';
 import WebSocket from 'ws';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db/client';
@@ -499,4 +500,127 @@ describe('the end of a workshop stops its sandboxes, with real sandboxes', () =>
       (await getDb().workshop.findUnique({ where: { id: workshop.id } }))?.sandboxesStoppedAt,
     ).not.toBeNull();
   }, 180_000);
+});
+
+/** The names and contents of a zip's files (stored or deflated), read from its central directory. */
+function zipFiles(zip: Buffer): Map<string, string> {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const files = new Map<string, string>();
+  for (let i = 0; i < count; i += 1) {
+    const method = zip.readUInt16LE(at + 10);
+    const size = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const skip = nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
+    const local = zip.readUInt32LE(at + 42);
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(start, start + size);
+    files.set(name, (method === 8 ? inflateRawSync(data) : data).toString('utf8'));
+    at += 46 + skip;
+  }
+  return files;
+}
+
+describe('a learner after the end of their workshop, with real sandboxes', () => {
+  const stateOf = async (account: Account) =>
+    (await (await account.client.get(`/api/workshops/lab/${labId}`)).json()) as {
+      workshop: Record<string, unknown> | null;
+    };
+
+  it('is told the instructor ended it, may not resume, reset or open the sandbox, and downloads the files', async () => {
+    const workshop = await createWorkshop(owner, { title: 'Closing time' });
+    const member = await signUp('learner');
+    await join(member, workshop.code);
+    expect(await stateOf(member)).toEqual({
+      workshop: expect.objectContaining({
+        id: workshop.id,
+        title: 'Closing time',
+        status: 'live',
+        endedBy: null,
+        learnersMayContinue: false,
+        isLocked: false,
+      }),
+    });
+    expect(await stateOf(await signUp('learner'))).toEqual({ workshop: null });
+    const started = await member.client.post(`/api/labs/${labId}/session`);
+    expect(started.status, await started.clone().text()).toBe(200);
+    const { sessionId, token } = (await (await member.client.post(`/api/labs/${labId}/token`)).json()) as {
+      sessionId: string;
+      token: string;
+    };
+    const written = await member.client.request(
+      `/runner/v1/sessions/${sessionId}/files?path=notes/mine.txt`,
+      {
+        method: 'PUT',
+        json: { content: 'my own notes ✓\n' },
+        headers: { 'x-academy-token': token },
+      },
+    );
+    expect(written.status, await written.clone().text()).toBe(200);
+
+    expect((await owner.client.post(`/api/workshops/${workshop.id}/end`)).status).toBe(200);
+    expect(await stateOf(member)).toEqual({
+      workshop: expect.objectContaining({
+        status: 'ended',
+        endedBy: 'instructor',
+        learnersMayContinue: false,
+        isLocked: true,
+        sandboxesStopped: true,
+      }),
+    });
+    for (const path of [
+      `/api/labs/${labId}/session`,
+      `/api/labs/${labId}/session/reset`,
+      `/api/labs/${labId}/token`,
+      `/api/labs/${labId}/steps/deterministic-run/check`,
+    ]) {
+      const refused = await member.client.post(path);
+      expect(refused.status, path).toBe(409);
+      expect(await errorOf(refused), path).toMatchObject({
+        error: 'WORKSHOP_ENDED',
+        message: expect.stringContaining('Your instructor ended the workshop “Closing time”'),
+      });
+    }
+    expect((await sandboxOf(member))?.state).toBe('stopped');
+
+    // A copy of the files, while the sandbox stays stopped.
+    const download = await member.client.post(`/api/workshops/lab/${labId}/files`);
+    expect(download.status, download.ok ? '' : await download.clone().text()).toBe(200);
+    expect(download.headers.get('content-type')).toBe('application/zip');
+    expect(download.headers.get('content-disposition')).toBe(`attachment; filename="${labId}-workspace.zip"`);
+    const files = zipFiles(Buffer.from(await download.arrayBuffer()));
+    expect(files.get(`${labId}/notes/mine.txt`)).toBe('my own notes ✓\n');
+    expect(files.get(`${labId}/train.py`)).toContain('random');
+    expect((await sandboxOf(member))?.state).toBe('stopped');
+    // Someone without a sandbox for the lab has nothing to download.
+    const empty = await (await signUp('learner')).client.post(`/api/workshops/lab/${labId}/files`);
+    expect(empty.status).toBe(409);
+    expect((await errorOf(empty)).error).toBe('LAB_NOT_STARTED');
+  }, 240_000);
+
+  it('may resume after the end when the workshop lets learners keep working', async () => {
+    const workshop = await createWorkshop(owner, { learnersMayContinue: true });
+    expect(workshop.learnersMayContinue).toBe(true);
+    expect((await createWorkshop(owner)).learnersMayContinue).toBe(false);
+    const member = await signUp('learner');
+    await join(member, workshop.code);
+    expect((await member.client.post(`/api/labs/${labId}/session`)).status).toBe(200);
+    await getDb().workshop.update({
+      where: { id: workshop.id },
+      data: { endsAt: new Date(Date.now() - 1000) },
+    });
+    // The learner's page asking is enough to stop the sandbox; until it is stopped, it is held.
+    expect(await stateOf(member)).toEqual({
+      workshop: expect.objectContaining({ status: 'ended', endedBy: 'schedule', learnersMayContinue: true }),
+    });
+    await expect.poll(async () => (await sandboxOf(member))?.state, { timeout: 60_000 }).toBe('stopped');
+    await expect
+      .poll(async () => (await stateOf(member)).workshop, { timeout: 10_000 })
+      .toMatchObject({ sandboxesStopped: true, isLocked: false });
+    const resumed = await member.client.post(`/api/labs/${labId}/session`);
+    expect(resumed.status, await resumed.clone().text()).toBe(200);
+    expect((await sandboxOf(member))?.state).toBe('ready');
+  }, 240_000);
 });

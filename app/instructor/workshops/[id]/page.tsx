@@ -37,6 +37,7 @@ export default async function WorkshopPage({ params }: Props) {
         <p className="page__lead">
           {workshop.labs.map((lab) => lab.title).join(', ')} · <LocalTime iso={workshop.startsAt} /> to{' '}
           <LocalTime iso={workshop.endedAt ?? workshop.endsAt} />
+          {workshop.learnersMayContinue && ' · learners may keep working after the end'}
         </p>
       </header>
       <JoinCodePanel code={workshop.code} isOpen={workshop.status !== 'ended'} />
