@@ -2,9 +2,12 @@
  * What the sandbox image carries of labkit, under `/opt/labkit`:
  *
  *   bin/labkit          sh wrapper: `exec node /opt/labkit/lib/labkit.mjs "$@"`
- *   lib/labkit.mjs      the `labkit` command (cli/main.ts and everything it imports) bundled by
- *                       esbuild into one ES module for the image's Node 18: no node_modules, no
- *                       native addon
+ *   lib/labkit.mjs      the `labkit` command's entry (cli/main.ts), bundled by esbuild for the
+ *                       image's Node 18: no node_modules, no native addon
+ *   lib/chunks/*.mjs    the code of each command, split out by esbuild (`splitting`, ES module
+ *                       chunks), which the entry loads with `import()` when that command runs: a
+ *                       `labkit pipeline repro` compiles the pipeline engine, not the tracking
+ *                       server (Node's start-up is mostly compiling what it loads)
  *   python/labkit/      the learner-facing Python client (standard library only); the image puts
  *                       /opt/labkit/python on Python's path with a .pth file
  *
@@ -29,11 +32,22 @@ const wrapper = `#!/bin/sh
 exec node /opt/labkit/lib/labkit.mjs "$@"
 `;
 
-/** The `labkit` command as one ES module (Node built-ins stay imports; everything else is inlined). */
-export function bundleCli(): Buffer {
+/** Where esbuild is told it writes (nothing is written): the bundle's `lib/`. */
+const virtualLibDir = path.join(labkitDir, '.bundle', 'lib');
+
+/**
+ * The `labkit` command as ES modules, paths relative to `/opt/labkit` (`lib/labkit.mjs` first,
+ * then its chunks by name). Node built-ins stay imports; everything else is inlined, each
+ * dependency into the chunk of the commands that use it.
+ */
+export function bundleCli(): BundleFile[] {
   const result = buildSync({
-    entryPoints: [path.join(labkitDir, 'cli', 'main.ts')],
+    entryPoints: { labkit: path.join(labkitDir, 'cli', 'main.ts') },
     bundle: true,
+    splitting: true,
+    outdir: virtualLibDir,
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
     platform: 'node',
     target: sandboxNodeTarget,
     format: 'esm',
@@ -42,15 +56,21 @@ export function bundleCli(): Buffer {
     legalComments: 'none',
     write: false,
     logLevel: 'silent',
-    // Bundled CommonJS dependencies call require() for Node built-ins.
+    // Bundled CommonJS dependencies call require() for Node built-ins (each chunk is a module).
     banner: {
       js: "import{createRequire as __labkitRequire}from'node:module';const require=__labkitRequire(import.meta.url);",
     },
     define: { 'process.env.NODE_ENV': '"production"' },
   });
-  const output = result.outputFiles[0];
-  if (!output) throw new Error('esbuild produced no output for labkit/cli/main.ts');
-  return Buffer.from(output.contents);
+  const files = result.outputFiles.map((output) => ({
+    path: path.posix.join('lib', path.relative(virtualLibDir, output.path).split(path.sep).join('/')),
+    content: Buffer.from(output.contents),
+    mode: 0o644,
+  }));
+  const entry = files.find((file) => file.path === 'lib/labkit.mjs');
+  if (!entry) throw new Error('esbuild produced no lib/labkit.mjs for labkit/cli/main.ts');
+  const chunks = files.filter((file) => file !== entry).sort((a, b) => (a.path < b.path ? -1 : 1));
+  return [entry, ...chunks];
 }
 
 /** Python files of the client package, tests and caches left out. */
@@ -87,7 +107,7 @@ let cached: BundleFile[] | undefined;
 export function labkitBundle(): BundleFile[] {
   cached ??= [
     { path: 'bin/labkit', content: Buffer.from(wrapper), mode: 0o755 },
-    { path: 'lib/labkit.mjs', content: bundleCli(), mode: 0o644 },
+    ...bundleCli(),
     ...pythonFiles(),
   ];
   return cached;

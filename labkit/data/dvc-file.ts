@@ -16,7 +16,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HashInfo } from './hash';
 import { parseYaml, validate } from './yaml-file';
 

@@ -7,7 +7,7 @@
  * typo such as `dep:` is an error naming the stage and field rather than a silent no-op.
  */
 import fs from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PyValue } from '../data/python-json';
 import { parseYaml, validate } from '../data/yaml-file';
 

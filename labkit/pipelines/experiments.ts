@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { toPlain } from '../data/python-json';
 import type { DvcRepo } from '../data/repo';
 import { Journal } from '../shared/journal';

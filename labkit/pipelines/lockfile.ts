@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HashInfo } from '../data/hash';
 import { compareCodePoints, type PyValue } from '../data/python-json';
 import { dumpYaml, parseYaml, validate } from '../data/yaml-file';

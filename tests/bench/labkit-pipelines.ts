@@ -1,7 +1,8 @@
 /**
  * labkit's data versioning and pipelines, run as a learner runs them in the sandbox: the esbuild
- * bundle of the `labkit` command (`bundleCli()`, the bytes of /opt/labkit/lib/labkit.mjs) started
- * with `node labkit.mjs …` as a child process, in a temporary DVC repository.
+ * bundle of the `labkit` command (`bundleCli()`, the bytes of /opt/labkit/lib: the entry and the
+ * chunks it imports) started with `node lib/labkit.mjs …` as a child process, in a temporary DVC
+ * repository.
  *
  *   repro, nothing changed   `labkit pipeline repro` on a 4-stage pipeline (prepare → featurize →
  *                            train → evaluate, folders and files, params) that is up to date:
@@ -22,7 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleCli } from '@/labkit/bundle';
+import { bundleCli, writeLabkitBundle } from '@/labkit/bundle';
 import { Hasher } from '@/labkit/data/hash';
 import { summarize, type BenchResult } from './stats';
 
@@ -186,10 +187,12 @@ function benchStatus(bundle: string, dir: string): BenchResult {
 export async function benchLabkitPipelines(): Promise<BenchResult[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labkit-pipelines-bench-'));
   try {
-    const bundle = path.join(dir, 'labkit.mjs');
-    fs.writeFileSync(bundle, bundleCli());
+    const files = bundleCli();
+    writeLabkitBundle(dir, files);
+    const bundle = path.join(dir, 'lib', 'labkit.mjs');
+    const megabytes = files.reduce((total, file) => total + file.content.length, 0) / 1e6;
     log(
-      `labkit bundle: ${(fs.statSync(bundle).size / 1e6).toFixed(2)} MB, run with ${process.execPath} ${process.version}`,
+      `labkit bundle: ${megabytes.toFixed(2)} MB in ${files.length} files, run with ${process.execPath} ${process.version}`,
     );
     return [benchRepro(bundle, dir), benchHashing(dir), benchStatus(bundle, dir)];
   } finally {

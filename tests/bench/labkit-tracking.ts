@@ -1,7 +1,7 @@
 /**
  * labkit's tracking server, run as the sandbox image runs it: the esbuild bundle of the `labkit`
- * command (`bundleCli()`, the exact bytes of /opt/labkit/lib/labkit.mjs) started with
- * `node labkit.mjs serve tracking` as a child process, driven over loopback HTTP with `fetch`.
+ * command (`bundleCli()`, the exact bytes of /opt/labkit/lib: the entry and its chunks) started with
+ * `node lib/labkit.mjs serve tracking` as a child process, driven over loopback HTTP with `fetch`.
  *
  *   log-batch      1000 metrics per request, sequential. Baseline: a bare node:http server in its
  *                  own process that reads the same bodies, JSON.parses them and answers `{}`, the
@@ -22,7 +22,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleCli } from '@/labkit/bundle';
+import { bundleCli, writeLabkitBundle } from '@/labkit/bundle';
 import { freePort } from './server';
 import { summarize, percentile, type BenchResult } from './stats';
 
@@ -402,10 +402,12 @@ async function benchSearchAndMemory(bundle: string): Promise<BenchResult[]> {
 export async function benchLabkitTracking(): Promise<BenchResult[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labkit-bench-'));
   try {
-    const bundle = path.join(dir, 'labkit.mjs');
-    fs.writeFileSync(bundle, bundleCli());
+    const files = bundleCli();
+    writeLabkitBundle(dir, files);
+    const bundle = path.join(dir, 'lib', 'labkit.mjs');
+    const megabytes = files.reduce((total, file) => total + file.content.length, 0) / 1e6;
     log(
-      `labkit bundle: ${(fs.statSync(bundle).size / 1e6).toFixed(1)} MB, run with ${process.execPath} ${process.version}`,
+      `labkit bundle: ${megabytes.toFixed(1)} MB in ${files.length} files, run with ${process.execPath} ${process.version}`,
     );
     return [...(await benchLogBatch(bundle)), ...(await benchSearchAndMemory(bundle))];
   } finally {

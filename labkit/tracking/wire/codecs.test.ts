@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { booleanField, decodeDouble, double, encodeDouble, int64, optionalField, stringList } from './codecs';
 import { parseJson, queryOf, toJson } from './endpoint';
 

@@ -4,7 +4,7 @@
  * `"-Infinity"`, `null` for a field that is not set, and, in a query string, a list as a
  * repeated key (so one value arrives as a plain string).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An int64: a JSON number or a decimal string (query strings only have strings); a number out. */
 export const int64 = z.union([

@@ -5,7 +5,7 @@
  * each path with its request and response schemas, so the server parses what the clients
  * type-check against.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { encodeDouble } from './codecs';
 
 /** Where the REST API lives; MLflow's server also serves it under `/ajax-api` for its web UI. */

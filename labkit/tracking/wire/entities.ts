@@ -5,7 +5,7 @@
  * default value possibly left out, int64 as numbers, non-finite doubles as numbers. The server
  * writes these shapes (their zod input types) and the clients read them (their output types).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { double, int64, listOf, optionalField, requiredString } from './codecs';
 
 export const lifecycleStages = ['active', 'deleted'] as const;

@@ -3,7 +3,7 @@
  * MLflow's `mlflow/protos/model_registry.proto`): registered models, their versions, stages, tags
  * and aliases. Requests are as lenient as MLflow's server, replies as MLflow's client.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { booleanField, int64, listOf, optionalField, requiredString, stringList } from './codecs';
 import { emptyReply, endpoint, nextPageToken } from './endpoint';
 import { keyValueInput, modelVersionSchema, registeredModelSchema } from './entities';

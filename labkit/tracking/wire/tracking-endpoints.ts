@@ -5,7 +5,7 @@
  * (unknown fields ignored, `null` as unset, int64 as text); a missing required field fails on that
  * field, which the server words as MLflow does.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { double, int64, listOf, optionalField, requiredString, stringList } from './codecs';
 import { emptyReply, endpoint, nextPageToken } from './endpoint';
 import {
