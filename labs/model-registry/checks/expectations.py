@@ -1,32 +1,41 @@
-"""What the lab asks for; shared by the lab's checks. Keep in step with the step texts
-(steps/*.mdx), the starter files and the scripts the steps run as the learner
-(offer_worse_challenger.py, plan_champion_swap.py, move_champion_to_other.py,
-restore_champion_and_predict.py), which cannot import this file."""
+"""What the lab asks for; shared by the lab's checks and grader runs. Keep in step with the step
+texts (steps/*.mdx), the starter files and promote_each_model.sh (a learner script, which cannot
+import this file).
 
-EXPERIMENT = "delivery-eta"
-MODEL_NAME = "delivery-eta"
+Every check works on experiments and registered models the grader makes for that grading (their
+names come from probe_name()), never on the learner's own delivery-eta: the learner's scripts read
+the names from the environment variables below, which default to delivery-eta.
+"""
+
 METRIC = "val_mae"  # lower is better
-MODEL_ARTIFACT = "model"  # where train.py logs each model: runs:/<run id>/model
+SECOND_METRIC = "val_rmse"
+MODEL_FOLDER = "model"  # where train.py logs each model: runs:/<run id>/model
 CHALLENGER = "challenger"
 CHAMPION = "champion"
 
-# Step 2: the worse candidate the check offers promote.py (a version tagged so, reused across
-# checks) and the line offer_worse_challenger.py prints:
-# {"version": "7", "val_mae": 5.2, "champion_val_mae": 2.3}, or "none" when there is no champion
-# or no worse run.
-DECOY_TAG = "academy_check"
-DECOY_MARKER = "ACADEMY_DECOY="
+# The environment variables the scripts read, and the file of the challenge folder that sets them
+# for a learner run: `env $(cat "$ACADEMY_CHALLENGE/registry.env") python3 <script>`.
+EXPERIMENT_VARIABLE = "EXPERIMENT_NAME"
+MODEL_VARIABLE = "MODEL_NAME"
+ORDERS_VARIABLE = "ORDERS_PATH"
+ENV_FILE = "registry.env"
 
-# Step 3: predict.py's input and output, and what the scripts print: the plan
-# {"champion": "6", "other": "1"} (or "none"), and each version's own predictions for the orders,
-# {"6": [27.8, ...], "1": [...]}.
-NEW_ORDERS = "data/new_orders.csv"
+# Step 1: register_best.py.
+REGISTER_SCRIPT = "register_best.py"
+
+# Step 2: promote.py, run once per registered model named in models.txt by promote_each_model.sh,
+# which prints one line per model: ACADEMY_GATE=<n> <model name> <exit status>, and leaves
+# promote.py's output in gate-<n>.log.
+PROMOTE_SCRIPT = "promote.py"
+MODELS_FILE = "models.txt"
+GATE_MARKER = "ACADEMY_GATE="
+GATE_LOG = "gate-{n}.log"
+
+# Step 3: predict.py's output.
+PREDICT_SCRIPT = "predict.py"
 PREDICTIONS = "predictions.csv"
 ID_COLUMN = "order_id"
 PREDICTION_COLUMN = "predicted_minutes"
-SWAP_MARKER = "ACADEMY_SWAP="
-REFERENCE_MARKER = "ACADEMY_REFERENCE="
-# While the check points @champion elsewhere, the registered model carries this tag holding the
-# champion's version, so the alias can be put back even if a run was cut short.
-RESTORE_TAG = "academy_champion_before_check"
-OTHER_TAG = "academy_check_other"  # and this one the version @champion is moved to
+
+# What the grader keeps in state_dir() between its runs and the check.
+PLAN_FILE = "plan.json"

@@ -1,132 +1,147 @@
-"""Step 2: promote.py promotes a challenger that is at least as good as the champion (Staging, then
-Production with the previous Production version archived, and @champion) and refuses a worse one.
+"""Step 2: promote.py moves @champion to the challenger when the challenger's val_mae is lower than or
+equal to the champion's (or when there is no champion yet), exiting 0, and otherwise leaves
+@champion where it was and exits non-zero.
 
-The step's runs (lab.yaml) replay the story: 1 runs promote.py on whatever @challenger is now
-(crowning step 1's version the first time; its result is not judged), 2 trains the boosting models
-and registers the best as the new @challenger, 3 runs promote.py (it must promote), 4 points
-@challenger at a worse version (tagged academy_check, reused across checks; the script
-offer_worse_challenger.py) and 5 runs promote.py again (it must refuse, exit non-zero and change
-nothing).
+The step's runs (lab.yaml): 1 (make_gate_cases.py, as the grader) makes one registered model per
+case, with versions from runs whose val_mae the grader chose; 2 (promote_each_model.sh, as the
+learner) runs promote.py once per model, with MODEL_NAME naming it. The check then reads each
+model's @champion from the registry and compares it with what the rule demands for that case
+(plan.json), then deletes the grading's models, runs and experiment. Stages are not looked at: a
+promote.py that also moves the legacy stages passes as well as one that does not.
 """
 import json
+import re
 
-from academy_check import Check
-from expectations import CHALLENGER, CHAMPION, DECOY_MARKER, METRIC, MODEL_NAME
-from registry_state import validation_error, versions_registered_during
+import registry_probe as registry
+from academy_check import Check, LearnerFileError, last_line, read_text, state_dir
 from academy_tracking import TrackingServer
+from expectations import (CHALLENGER, CHAMPION, GATE_LOG, GATE_MARKER, METRIC, PLAN_FILE,
+                          PROMOTE_SCRIPT)
 
-SCRIPT = "promote.py"
+LABEL = f"`python3 {PROMOTE_SCRIPT}`"
+# The order of the details: the first failing one leads the message and picks the hint.
+DETAILS = {
+    "first": "crowns the first challenger",
+    "better": "promotes a better challenger",
+    "worse": "refuses a worse challenger",
+    "equal": "promotes an equal challenger",
+    "slightly better": "promotes a slightly better challenger",
+    "slightly worse": "refuses a slightly worse challenger",
+}
+EXIT_DETAIL = "exits non-zero when refusing"
 
 check = Check()
-_, retrain, promote, offer_worse, refuse = check.require_runs(5)
-server = TrackingServer(check)
-for needed, step in (("register_best.py", "step 1"), (SCRIPT, "the starter")):
-    if not retrain.path(needed).exists() and not retrain.path(needed).is_symlink():
-        check.fail(f"There is no {needed} in your work folder; this step needs the one from {step}.")
-check.require_success(retrain, "`python3 train.py --model boosting && python3 register_best.py`")
-
-registered = versions_registered_during(server, retrain)
-registered = [v for v in registered if int(v.get("creation_timestamp") or 0) <= promote.started_at_ms]
-if len(registered) != 1:
-    check.fail(
-        f"In the check's run of register_best.py, {len(registered)} versions were registered instead of "
-        "one; make step 1 pass again first."
-    )
-candidate = registered[0]
-number = candidate["version"]
-candidate_error = validation_error(server, candidate)
-story = (
-    f"The check trained the boosting models, registered the best as version {number} "
-    f"({METRIC} {candidate_error:.3f}) with @{CHALLENGER} on it, and ran `python3 {SCRIPT}`"
-)
-
-problem = promote.problem("it")
-if problem:
-    champion = server.version_by_alias(MODEL_NAME, CHAMPION)
-    champion_error = validation_error(server, champion) if champion else None
-    hint = ""
-    if champion_error is not None and champion_error == candidate_error:
-        hint = (f" Version {number} is exactly as good as the champion, version {champion['version']} "
-                f"({METRIC} {champion_error:.3f}): promote a challenger that is at least as good (<=).")
-    check.fail(f"{story}: {problem.rstrip('.')}.{hint}")
-
-offered = offer_worse.marker(DECOY_MARKER)
-if offered == "none":
-    check.fail(
-        f"{story}. To test the gate next, the check looked for a version worse than @{CHAMPION} (from a "
-        f"finished run with a higher {METRIC} than the champion's run) and found none: run `python3 "
-        "train.py` (the decision trees), then check again."
-    )
-try:
-    decoy = json.loads(offered or "null")
-except ValueError:
-    decoy = None
-if not isinstance(decoy, dict):
-    print(f"promote_challenger: no worse candidate: {offer_worse.problem()} {offer_worse.stderr[-2000:]}")
+setup, gate = check.require_runs(2)
+if setup.as_user != "grader" or setup.exit_code != 0:
+    print(f"promote_challenger: the cases were not made: {setup.problem()}\n{setup.stderr[-3000:]}")
     check.error()
+plan = json.loads((state_dir() / PLAN_FILE).read_text())
+cases = {case["kind"]: case for case in plan["cases"]}
 
-versions = {version["version"]: version for version in server.model_versions(MODEL_NAME)}
-champion = server.version_by_alias(MODEL_NAME, CHAMPION)
-worse = versions.get(str(decoy["version"]), {})
-worse_number = str(decoy["version"])
 
-# The gate, first: if it let the worse version through, everything else follows from that.
-if champion is not None and champion["version"] == worse_number:
-    check.fail(
-        f"{story}, which promoted it. Then the check pointed @{CHALLENGER} at version {worse_number} "
-        f"({METRIC} {decoy['val_mae']:.3f}, worse than the champion's {decoy['champion_val_mae']:.3f}) "
-        f"and ran `python3 {SCRIPT}` again: it made version {worse_number} the champion. Compare the "
-        f"two versions' {METRIC} first, and refuse when the challenger's is higher."
-    )
-champion_stage = versions.get(champion["version"], {}).get("current_stage") if champion else None
-if worse.get("current_stage") in ("Staging", "Production") and champion_stage != "Production":
-    check.fail(
-        f"After the check offered version {worse_number}, a worse challenger, `python3 {SCRIPT}` left it in "
-        f"{worse['current_stage']}; decide first, and change nothing when the challenger is worse."
-    )
-if refuse.timed_out or refuse.exit_code == 0:
-    check.fail(
-        f"The check pointed @{CHALLENGER} at version {worse_number} ({METRIC} {decoy['val_mae']:.3f}, worse "
-        f"than the champion's {decoy['champion_val_mae']:.3f}): `python3 {SCRIPT}` kept the champion, but "
-        "exited with status 0. Exit with status 1 (sys.exit(1)) when you refuse, so a pipeline stops."
-        if not refuse.timed_out else refuse.problem(f"`python3 {SCRIPT}`")
-    )
+def outcomes() -> dict[str, list[tuple[int, int]]]:
+    """model name -> [(n, exit status)] from promote_each_model.sh's lines: one per model, unless
+    something else wrote lines like them into the run's output. The lines are found anywhere in the
+    output, not only at the start of a line: text written before the script's own line (without a
+    newline) cannot hide it."""
+    found = {}
+    for match in re.finditer(re.escape(GATE_MARKER) + r"(\d+) (\S+) (-?\d+)", gate.stdout):
+        found.setdefault(match.group(2), []).append((int(match.group(1)), int(match.group(3))))
+    return found
 
-# The promotion of the better version.
-if champion is None:
-    check.fail(f"{story}, but @{CHAMPION} is not set; point it at the version you promote.")
-if champion["version"] != number:
-    check.fail(
-        f"{story}, but @{CHAMPION} points at version {champion['version']}, not {number}; point it at the "
-        "challenger you promote."
-    )
-stage = versions.get(number, {}).get("current_stage", "None")
-check.detail(
-    f"version {number} in Production",
-    stage == "Production",
-    f"{story}: version {number} is @{CHAMPION} but in stage {stage}; move it to Staging, then to Production.",
-    pass_message=f"Version {number} is in Production.",
-)
-others = [v["version"] for v in versions.values() if v["version"] != number and v.get("current_stage") == "Production"]
-check.detail(
-    "one version in Production",
-    not others,
-    f"{story}: version{'s' if len(others) > 1 else ''} {', '.join(others)} "
-    f"{'are' if len(others) > 1 else 'is'} still in Production too; pass archive_existing_versions=True "
-    "when you move the challenger to Production.",
-    pass_message="No other version is in Production.",
-)
-archived = [v["version"] for v in versions.values() if v.get("current_stage") == "Archived"]
-check.detail(
-    "the previous version archived",
-    bool(archived),
-    f"{story}: no version of '{MODEL_NAME}' is Archived, although one was in Production before; pass "
-    "archive_existing_versions=True when you move the challenger to Production.",
-    pass_message=f"Archived: version{'s' if len(archived) > 1 else ''} {', '.join(archived[-3:])}.",
-)
 
-check.done(
-    f"`python3 {SCRIPT}` moved version {number} ({METRIC} {candidate_error:.3f}) through Staging to "
-    f"Production, archived the previous one and made it @{CHAMPION}; it then refused version "
-    f"{worse_number} ({METRIC} {decoy['val_mae']:.3f}) with exit status {refuse.exit_code}."
-)
+def said(n: int) -> tuple[str, bool]:
+    """The last line promote.py wrote in case n, and whether it crashed with a traceback."""
+    try:
+        text = read_text(gate.path(GATE_LOG.format(n=n)), GATE_LOG.format(n=n))
+    except LearnerFileError:
+        return "", False
+    return last_line(text, 200), "Traceback (most recent call last)" in text
+
+
+def value(number: float) -> str:
+    return f"{METRIC} {number:.4f}"
+
+
+def story(case: dict) -> str:
+    champion_value, challenger_value = case["values"]
+    if case["champion"] is None:
+        return (f"The check's model {case['model']} had no @{CHAMPION} yet and @{CHALLENGER} on version "
+                f"{case['challenger']} ({value(challenger_value)})")
+    return (f"The check's model {case['model']} had @{CHAMPION} on version {case['champion']} "
+            f"({value(champion_value)}) and @{CHALLENGER} on version {case['challenger']} ({value(challenger_value)})")
+
+
+try:
+    if gate.timed_out or gate.error is not None or gate.exit_code != 0:
+        check.require_success(gate, f"{LABEL}, run once per model of the check,")
+    statuses = outcomes()
+    server = TrackingServer(check)
+    refusals = []
+    for kind, name in DETAILS.items():
+        case = cases[kind]
+        if len(statuses.get(case["model"], [])) != 1:
+            # promote_each_model.sh prints exactly one line per model: none means the run was cut
+            # short, several that promote.py wrote lines of its own into the run's output.
+            check.detail(name, False, f"{story(case)}: the check could not tell how {LABEL} ended for this model "
+                         f"({len(statuses.get(case['model'], []))} status lines instead of one). Let {PROMOTE_SCRIPT} "
+                         "print only its own messages and end by itself.")
+            continue
+        ((n, status),) = statuses[case["model"]]
+        last, crashed = said(n)
+        holder = server.version_by_alias(case["model"], CHAMPION)
+        now = holder["version"] if holder else None
+        where = f"@{CHAMPION} on version {now}" if now else f"@{CHAMPION} unset"
+        ran = f"{LABEL} exited with status {status}" + (f" ({last})" if status != 0 and last else "")
+        if case["expect"] == "promote":
+            promoted = now == case["challenger"]
+            if promoted and status == 0:
+                check.detail(name, True, "", pass_message=f"{story(case)}: promoted, exit status 0.")
+                continue
+            if crashed:
+                problem = f"{story(case)}: {LABEL} crashed: {last or 'see its traceback'}."
+            elif promoted:
+                problem = (f"{story(case)}: {LABEL} moved @{CHAMPION} to version {now} but {ran}; exit with "
+                           "status 0 when the challenger is promoted, so a pipeline goes on.")
+            else:
+                rule = {
+                    "first": "with no champion yet, any challenger becomes the champion",
+                    "better": "its challenger is better",
+                    "equal": "its challenger is exactly as good, and at least as good is enough",
+                    "slightly better": "its challenger is better, if only in the third decimal",
+                }[kind]
+                problem = f"{story(case)}, and {rule}; but {ran} and left {where}."
+            check.detail(name, False, problem)
+        else:
+            refusals.append((case, status, last))
+            if now == case["champion"] and not crashed:
+                check.detail(name, True, "", pass_message=f"{story(case)}: refused, {where}.")
+                continue
+            if crashed:
+                problem = (f"{story(case)}: {LABEL} crashed instead of refusing: {last or 'see its traceback'}. "
+                           "A refusal says why and exits on purpose.")
+            else:
+                did = f"moved @{CHAMPION} to version {now}" if now == case["challenger"] else f"left {where}"
+                if kind == "slightly worse":
+                    problem = (f"{story(case)}: the challenger is worse, if only in the third decimal, yet {LABEL} "
+                               f"{did}. Compare the two values exactly as the runs hold them, without rounding.")
+                else:
+                    problem = (f"{story(case)}: the challenger is worse, yet {LABEL} {did}. A worse challenger must "
+                               f"leave @{CHAMPION} where it is.")
+            check.detail(name, False, problem)
+    quiet = [case for case, status, _ in refusals if status == 0]
+    if refusals:
+        check.detail(
+            EXIT_DETAIL,
+            not quiet,
+            f"{story(quiet[0])}, a worse challenger: {LABEL} exited with status 0. When it refuses, it must exit "
+            "with a non-zero status, so that a pipeline running it stops there." if quiet else "",
+            pass_message=f"Every refusal exited with a non-zero status "
+                         f"({', '.join(str(status) for _, status, _ in refusals)}).",
+        )
+    check.done(
+        f"{LABEL} decided all {len(cases)} cases of the check by the rule: it promoted the first, the better, the "
+        f"slightly better and the equal challengers, and refused the worse and the slightly worse ones."
+    )
+finally:
+    registry.clean_up([plan["experiment_id"]], [case["model"] for case in plan["cases"]], plan["artifact_uris"])

@@ -1,96 +1,113 @@
-"""Step 1: after `python3 train.py`, one run of `python3 register_best.py` registers exactly one new
-version of delivery-eta, from the finished run with the lowest val_mae, with the model folder as its
-source, and points @challenger at it."""
-from academy_check import Check
-from expectations import CHALLENGER, EXPERIMENT, METRIC, MODEL_NAME
-from registry_state import versions_registered_during
-from academy_tracking import TrackingServer
+"""Step 1: register_best.py registers the model of the finished run with the lowest val_mae as one new
+version, and points @challenger at it.
 
-SCRIPT = "register_best.py"
+The step's runs (lab.yaml): 1 (make_runs_to_rank.py, as the grader) logs runs with models and
+metrics of its own into an experiment of this grading; 2 runs `python3 register_best.py` with
+EXPERIMENT_NAME naming that experiment and MODEL_NAME a registered model name of this grading.
+The check reads the registry and compares with the best run the grader planted (plan.json), then
+deletes the grading's model, runs and experiment.
+"""
+import json
+
+import registry_probe as registry
+from academy_check import Check, state_dir
+from academy_tracking import TrackingServer
+from expectations import (CHALLENGER, EXPERIMENT_VARIABLE, METRIC, MODEL_FOLDER, MODEL_VARIABLE, PLAN_FILE,
+                          REGISTER_SCRIPT)
+
+LABEL = f"`python3 {REGISTER_SCRIPT}`"
 
 check = Check()
-train, register = check.require_runs(2)
-server = TrackingServer(check)
-check.require_success(train)
-if not register.path(SCRIPT).exists() and not register.path(SCRIPT).is_symlink():
-    check.fail(f"There is no {SCRIPT} in your work folder yet; create it next to train.py.")
-check.require_success(register)
+setup, register = check.require_runs(2)
+if setup.as_user != "grader" or setup.exit_code != 0:
+    print(f"registered_version: the runs were not made: {setup.problem()}\n{setup.stderr[-3000:]}")
+    check.error()
+plan = json.loads((state_dir() / PLAN_FILE).read_text())
+model_name, experiment = plan["model_name"], plan["experiment"]
+runs = {run["run_id"]: run for run in plan["runs"]}
+best = runs[plan["best"]]
+finished = [run for run in plan["runs"] if run["status"] == "FINISHED"]
 
-if server.registered_model(MODEL_NAME) is None:
-    check.fail(
-        f"`python3 {SCRIPT}` ran, but there is no registered model named '{MODEL_NAME}': register the "
-        f"best run's model with mlflow.register_model(f\"runs:/{{run_id}}/model\", \"{MODEL_NAME}\")."
+
+def described(run: dict) -> str:
+    return f"run '{run['name']}' ({run['run_id'][:8]}, {METRIC} {run[METRIC]:.4f})"
+
+
+def model_files(server, version: dict) -> tuple[str, set]:
+    """Where the version's source points (a runs:/ URI resolved through its run) and the names there."""
+    source = (version.get("source") or "").rstrip("/")
+    where = source
+    if source.startswith("runs:/"):
+        run_id, _, path = source[len("runs:/"):].partition("/")
+        tracked = server.get_run(run_id)
+        where = f"{tracked.artifact_uri}/{path}" if tracked else ""
+    return source, {entry.get("path") for entry in server.list_artifacts(where)} if where else set()
+
+
+try:
+    check.require_success(register, LABEL)
+    server = TrackingServer(check)
+    versions = server.model_versions(model_name) if server.registered_model(model_name) else []
+    where = (f"the check's registered model {model_name} (the name ${MODEL_VARIABLE} held while "
+             f"{REGISTER_SCRIPT} ran)")
+    if not versions:
+        problem = (f"{LABEL} ran, but registered no version of {where}; register into the model ${MODEL_VARIABLE} "
+                   "names, which the script reads from the environment.")
+    elif len(versions) > 1:
+        problem = (f"{LABEL} registered {len(versions)} versions of {where} "
+                   f"({', '.join(v['version'] for v in versions)}); register only the best run's model, once.")
+    else:
+        problem = None
+    check.detail("one new version", problem is None, problem or "",
+                 pass_message=f"{LABEL} registered one version of {where}.")
+    if problem:
+        check.fail(problem)
+    (version,) = versions
+    number = version["version"]
+
+    source_run = runs.get(version.get("run_id") or "")
+    if not version.get("run_id"):
+        problem = (f"Version {number} does not name the run it came from; register the run's model through a "
+                   "runs:/ URI, so that the registry records the run (its lineage).")
+    elif source_run is None:
+        problem = (f"Version {number} came from run {version['run_id'][:8]}, which is not one of the runs of the "
+                   f"experiment ${EXPERIMENT_VARIABLE} named ({experiment}); search that experiment's runs.")
+    elif source_run["status"] != "FINISHED":
+        problem = (f"Version {number} came from {described(source_run)}, which ended {source_run['status']}: its "
+                   f"{METRIC} is the lowest, but only finished runs count. {described(best)} is the best "
+                   "finished one.")
+    elif source_run["run_id"] != best["run_id"]:
+        problem = (f"Version {number} came from {described(source_run)}, but {described(best)} has the lowest "
+                   f"{METRIC} of the {len(finished)} finished runs of {experiment}; rank the runs by {METRIC}, "
+                   "lowest first.")
+    else:
+        problem = None
+    check.detail("best run", problem is None, problem or "",
+                 pass_message=f"Version {number} came from {described(best)}, the best of {len(finished)} "
+                              "finished runs.")
+
+    source, files = model_files(server, version)
+    check.detail(
+        "model folder",
+        "MLmodel" in files,
+        f"Version {number}'s source ({source[:120] or 'empty'}) is not a model folder: it holds no MLmodel file. "
+        f"Register the run's {MODEL_FOLDER} folder, where train.py logged the model.",
+        pass_message=f"Version {number}'s source is a model folder with an MLmodel file.",
     )
-new_versions = versions_registered_during(server, register)
-if not new_versions:
-    check.fail(f"`python3 {SCRIPT}` ran, but registered no new version of '{MODEL_NAME}'; it should "
-               "register one each time it runs.")
-if len(new_versions) > 1:
-    numbers = ", ".join(v["version"] for v in new_versions)
-    check.fail(f"`python3 {SCRIPT}` registered {len(new_versions)} versions of '{MODEL_NAME}' ({numbers}); "
-               "register only the best run's model.")
-(version,) = new_versions
-number = version["version"]
 
-experiment = server.experiment_by_name(EXPERIMENT)
-finished = [
-    tracked
-    for tracked in server.search_runs([experiment["experiment_id"]] if experiment else [],
-                                      "attributes.status = 'FINISHED'")
-    if tracked.metrics.get(METRIC) is not None
-]
-if not finished:
-    check.error()  # train.py just logged some; the check cannot see them
-best_error = min(tracked.metrics[METRIC] for tracked in finished)
-best = next(tracked for tracked in finished if tracked.metrics[METRIC] == best_error)
-
-source_run = next((tracked for tracked in finished if tracked.run_id == version.get("run_id")), None)
-if not version.get("run_id"):
-    check.fail(
-        f"Version {number} does not name the run it came from; register it with a runs:/<run id>/model "
-        "URI, so the registry records the run."
-    )
-if source_run is None:
-    check.fail(
-        f"Version {number} was registered from run {version['run_id'][:8]}, which is not a finished run "
-        f"of '{EXPERIMENT}' with {METRIC}; register the model of run {best.label()} ({METRIC} "
-        f"{best_error:.3f})."
-    )
-check.detail(
-    "best run",
-    source_run.metrics[METRIC] == best_error,
-    f"Version {number} was registered from run {source_run.label()}, with {METRIC} "
-    f"{source_run.metrics[METRIC]:.3f}, but run {best.label()} has the lowest {METRIC}, "
-    f"{best_error:.3f}; sort the runs by metrics.{METRIC} ASC and register the first.",
-    pass_message=f"Version {number} comes from run {source_run.label()}, the lowest {METRIC} ({best_error:.3f}).",
-)
-
-download = server.download_uri(MODEL_NAME, number) or version.get("source", "")
-files = {entry.get("path") for entry in server.list_artifacts(download)}
-check.detail(
-    "a model",
-    "MLmodel" in files,
-    f"Version {number}'s source ({version.get('source', '')[:100]}) is not a model folder (no MLmodel "
-    "file); register runs:/<run id>/model, the folder train.py logged with mlflow.sklearn.log_model.",
-    pass_message=f"Version {number}'s source is a model folder with an MLmodel file.",
-)
-
-alias = server.version_by_alias(MODEL_NAME, CHALLENGER)
-if alias is None:
-    check.detail(f"@{CHALLENGER}", False,
-                 f"The alias @{CHALLENGER} is not set; point it at the new version with "
-                 f"MlflowClient().set_registered_model_alias(\"{MODEL_NAME}\", \"{CHALLENGER}\", version).")
-else:
+    alias = server.version_by_alias(model_name, CHALLENGER)
     check.detail(
         f"@{CHALLENGER}",
-        alias["version"] == number,
-        f"@{CHALLENGER} points at version {alias['version']}, not at version {number}, the one "
-        f"`python3 {SCRIPT}` just registered; set it after registering.",
+        alias is not None and alias["version"] == number,
+        f"@{CHALLENGER} of {model_name} points at version {alias['version']}, not at version {number}, the one "
+        f"{LABEL} registered; move it after registering." if alias is not None else
+        f"{LABEL} registered version {number} of {model_name} but did not set @{CHALLENGER}; point the alias "
+        "at the new version.",
         pass_message=f"@{CHALLENGER} points at version {number}.",
     )
-
-check.done(
-    f"`python3 {SCRIPT}` registered version {number} of '{MODEL_NAME}' from run {source_run.label()}, whose "
-    f"{METRIC} of {best_error:.3f} is the lowest of {len(finished)} finished runs, and pointed "
-    f"@{CHALLENGER} at it."
-)
+    check.done(
+        f"{LABEL} registered version {number} from {described(best)}, the best of the {len(finished)} finished "
+        f"runs the check logged, and pointed @{CHALLENGER} at it."
+    )
+finally:
+    registry.clean_up([plan["experiment_id"]], [model_name], [run["artifact_uri"] for run in plan["runs"]])

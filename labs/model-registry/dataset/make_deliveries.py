@@ -10,6 +10,9 @@ Columns: distance_km, items, prep_minutes (kitchen time), hour (10-23), is_weeke
 courier_months (courier experience) and, in deliveries.csv only, the target delivery_minutes;
 new_orders.csv starts with an order_id instead. Rush hours and rain bend the relationship, so a
 boosted ensemble beats a single decision tree.
+
+checks/lab_data.py draws the same numbers with numpy alone (the grader trains its own models on
+them, and draws fresh orders like them): keep the two in step.
 """
 from pathlib import Path
 

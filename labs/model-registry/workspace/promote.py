@@ -1,21 +1,24 @@
 """Promotes the challenger to champion, if it has earned it.
 
-The registered model "delivery-eta" has two aliases: @challenger, the newest candidate (set by
-register_best.py), and @champion, the version that serves customers. This script compares the
-two on val_mae, the validation error of the runs that produced them (lower is better):
+A registered model has two aliases: @challenger, the newest candidate (set by register_best.py),
+and @champion, the version that serves customers. This script compares the two on val_mae, the
+validation error of the runs that produced them (lower is better):
 
-- if the challenger is at least as good as the champion (or there is no champion yet), it moves
-  the challenger through Staging to Production, archiving the version that was in Production,
-  and points @champion at it;
+- if there is no champion yet, or the challenger is at least as good as the champion (its val_mae
+  is lower or equal), it points @champion at the challenger's version and exits with status 0;
 - otherwise it changes nothing, prints why, and exits with status 1, so a pipeline stops here.
 
     python3 promote.py
+
+The registered model is "delivery-eta" unless the environment variable MODEL_NAME names another
+(the check runs this script on registered models of its own).
 """
+import os
 import sys
 
 from labkit import MlflowClient  # with real MLflow: from mlflow import MlflowClient
 
-MODEL_NAME = "delivery-eta"
+MODEL_NAME = os.environ.get("MODEL_NAME", "delivery-eta")
 METRIC = "val_mae"  # lower is better
 
 client = MlflowClient()
@@ -45,8 +48,7 @@ def main():
     # TODO (step 2): the gate. If there is a champion and the challenger's validation error is
     # higher than the champion's, print why and exit with status 1, changing nothing.
 
-    # TODO (step 2): the promotion. Move the challenger to Staging, then to Production while
-    # archiving the version that was in Production, and point the "champion" alias at it.
+    # TODO (step 2): the promotion. Point the "champion" alias at the challenger's version.
     raise NotImplementedError("main() does not promote yet")
 
 

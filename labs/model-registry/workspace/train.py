@@ -70,7 +70,8 @@ def main():
             rmse = np.sqrt(mean_squared_error(val_target, predicted))
             mlflow.log_metrics({"val_mae": mae, "val_rmse": rmse})
 
-            # The model itself, in MLflow's format: model/MLmodel, model/model.pkl and friends.
+            # The model itself, in MLflow's format: model/MLmodel, model/model.pkl and friends,
+            # in the run's artifacts (runs:/<run id>/model). In MLflow 3: log_model(model, name="model").
             mlflow.sklearn.log_model(model, "model", input_example=val_features.head(3))
         print(f"{run_name}: val_mae {mae:.3f} min, val_rmse {rmse:.3f} min (run {run.info.run_id[:8]})")
 

@@ -1,19 +1,27 @@
-"""Registers the model of the best run in the "delivery-eta" experiment (the lowest val_mae) as a
-new version of the registered model "delivery-eta", and points the alias @challenger at it.
+"""Registers the model of the best training run as a new version of a registered model, and points
+the alias @challenger at it.
 
     python3 register_best.py
+
+The best run is the finished run of the experiment with the lowest val_mae. By default the
+experiment and the registered model are both "delivery-eta"; the environment variables
+EXPERIMENT_NAME and MODEL_NAME name others (the check uses an experiment and a model of its own):
+
+    EXPERIMENT_NAME=delivery-eta MODEL_NAME=delivery-eta python3 register_best.py
 """
+import os
 import sys
 
 import labkit as mlflow  # with real MLflow: `import mlflow` and `from mlflow import MlflowClient`
 from labkit import MlflowClient
 
-EXPERIMENT = "delivery-eta"
-MODEL_NAME = "delivery-eta"
+EXPERIMENT = os.environ.get("EXPERIMENT_NAME", "delivery-eta")
+MODEL_NAME = os.environ.get("MODEL_NAME", "delivery-eta")
 METRIC = "val_mae"  # lower is better
 
 
 def main():
+    # The search does the choosing: finished runs only, lowest METRIC first.
     runs = mlflow.search_runs(
         experiment_names=[EXPERIMENT],
         filter_string="attributes.status = 'FINISHED'",

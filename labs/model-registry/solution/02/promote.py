@@ -1,21 +1,24 @@
 """Promotes the challenger to champion, if it has earned it.
 
-The registered model "delivery-eta" has two aliases: @challenger, the newest candidate (set by
-register_best.py), and @champion, the version that serves customers. This script compares the
-two on val_mae, the validation error of the runs that produced them (lower is better):
+A registered model has two aliases: @challenger, the newest candidate (set by register_best.py),
+and @champion, the version that serves customers. This script compares the two on val_mae, the
+validation error of the runs that produced them (lower is better):
 
-- if the challenger is at least as good as the champion (or there is no champion yet), it moves
-  the challenger through Staging to Production, archiving the version that was in Production,
-  and points @champion at it;
+- if there is no champion yet, or the challenger is at least as good as the champion (its val_mae
+  is lower or equal), it points @champion at the challenger's version and exits with status 0;
 - otherwise it changes nothing, prints why, and exits with status 1, so a pipeline stops here.
 
     python3 promote.py
+
+The registered model is "delivery-eta" unless the environment variable MODEL_NAME names another
+(the check runs this script on registered models of its own).
 """
+import os
 import sys
 
 from labkit import MlflowClient  # with real MLflow: from mlflow import MlflowClient
 
-MODEL_NAME = "delivery-eta"
+MODEL_NAME = os.environ.get("MODEL_NAME", "delivery-eta")
 METRIC = "val_mae"  # lower is better
 
 client = MlflowClient()
@@ -41,24 +44,21 @@ def main():
         sys.exit("There is no @challenger yet: run `python3 register_best.py` first.")
     champion = version_by_alias("champion")
 
-    # The gate: a worse model never reaches production, however it was registered.
+    # The gate comes before any change: a worse model never reaches customers. The values are
+    # compared exactly as logged; rounding them could let a slightly worse model through.
     candidate_error = validation_error(challenger)
     if champion is not None:
         champion_error = validation_error(champion)
         if candidate_error > champion_error:
             print(
-                f"Refused: version {challenger.version} has {METRIC} {candidate_error:.3f}, worse than "
-                f"version {champion.version}, the champion, with {champion_error:.3f}."
+                f"Refused: version {challenger.version} has {METRIC} {candidate_error}, worse than "
+                f"version {champion.version}, the champion, with {champion_error}."
             )
             sys.exit(1)
 
-    # In a team, tests and a reviewer's approval happen while the version waits in Staging.
-    client.transition_model_version_stage(MODEL_NAME, challenger.version, "Staging")
-    client.transition_model_version_stage(
-        MODEL_NAME, challenger.version, "Production", archive_existing_versions=True
-    )
+    # One call moves the alias; serving code that loads models:/<name>@champion follows it.
     client.set_registered_model_alias(MODEL_NAME, "champion", challenger.version)
-    print(f"Promoted version {challenger.version} ({METRIC} {candidate_error:.3f}) to Production as @champion.")
+    print(f"Promoted version {challenger.version} ({METRIC} {candidate_error}) to @champion.")
 
 
 if __name__ == "__main__":

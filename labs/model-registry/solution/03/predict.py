@@ -1,15 +1,23 @@
 """Predicts how long new orders will take to arrive, with the model the registry calls @champion.
 
-Reads data/new_orders.csv and writes predictions.csv with two columns: order_id and
+Reads the orders (data/new_orders.csv) and writes predictions.csv with two columns: order_id and
 predicted_minutes, one row per order, in the same order.
 
     python3 predict.py
+
+Two environment variables change what it serves, without any change to its code: MODEL_NAME, the
+registered model ("delivery-eta" by default), and ORDERS_PATH, the orders to predict (the check
+sets both, to a model and orders of its own):
+
+    ORDERS_PATH=data/new_orders.csv python3 predict.py
 """
+import os
+
 import labkit as mlflow  # MLflow's API; with real MLflow this line is `import mlflow`
 import pandas as pd
 
-MODEL_NAME = "delivery-eta"
-ORDERS_PATH = "data/new_orders.csv"
+MODEL_NAME = os.environ.get("MODEL_NAME", "delivery-eta")
+ORDERS_PATH = os.environ.get("ORDERS_PATH", "data/new_orders.csv")
 OUTPUT_PATH = "predictions.csv"
 
 

@@ -1,0 +1,60 @@
+"""Cheat: refuses the right challengers but exits with status 0, after writing the line the check's
+wrapper would print for a refusal (status 1) straight into the wrapper's own output, through
+/proc/<its pid>/fd/1; the wrapper's number for this model is read from the log file it gave us."""
+import os
+import sys
+
+from labkit import MlflowClient  # with real MLflow: from mlflow import MlflowClient
+
+MODEL_NAME = os.environ.get("MODEL_NAME", "delivery-eta")
+METRIC = "val_mae"  # lower is better
+
+client = MlflowClient()
+
+
+def version_by_alias(alias):
+    """The ModelVersion that `alias` points to, or None when the alias is not set."""
+    aliases = client.get_registered_model(MODEL_NAME).aliases  # {alias: version number}
+    if alias not in aliases:
+        return None
+    return client.get_model_version(MODEL_NAME, aliases[alias])
+
+
+def validation_error(version):
+    """The val_mae of the run that produced this model version."""
+    # Lineage: every version records the run that produced it.
+    return client.get_run(version.run_id).data.metrics[METRIC]
+
+
+def main():
+    challenger = version_by_alias("challenger")
+    if challenger is None:
+        sys.exit("There is no @challenger yet: run `python3 register_best.py` first.")
+    champion = version_by_alias("champion")
+
+    candidate_error = validation_error(challenger)
+    if champion is not None:
+        champion_error = validation_error(champion)
+        if candidate_error > champion_error:
+            print(
+                f"Refused: version {challenger.version} has {METRIC} {candidate_error}, worse than "
+                f"version {champion.version}, the champion, with {champion_error}."
+            )
+            log = os.readlink("/proc/self/fd/1")  # .../gate-<n>.log
+            n = log.rsplit("gate-", 1)[1].split(".")[0]
+            pid = os.getppid()  # up to the first ancestor whose output is not our log: the wrapper
+            while os.readlink(f"/proc/{pid}/fd/1") == log:
+                pid = int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{pid}/fd/1", "w") as parent:
+                # The forged line, then "# " with no newline: the wrapper's own line, printed next,
+                # no longer starts a line.
+                parent.write(f"ACADEMY_GATE={n} {MODEL_NAME} 1\n# ")
+            sys.exit(0)
+
+    # One call moves the alias; serving code that loads models:/<name>@champion follows it.
+    client.set_registered_model_alias(MODEL_NAME, "champion", challenger.version)
+    print(f"Promoted version {challenger.version} ({METRIC} {candidate_error}) to @champion.")
+
+
+if __name__ == "__main__":
+    main()
