@@ -19,6 +19,7 @@ import type { CodeEditorHandle } from './editor/CodeEditor';
 import { labApi } from './lab-api';
 import { LabControls } from './LabControls';
 import { useNarrowLayout } from './narrow-layout';
+import { useRememberedSplit } from './pane-sizes';
 import { ServicePage } from './services/ServicePage';
 import {
   servicePagesFor,
@@ -218,6 +219,9 @@ function SandboxNotice({
 
 const editorTabId = 'editor';
 
+const columnPanels = ['pane-instructions', 'pane-work'];
+const rowPanels = ['pane-editor', 'pane-terminal'];
+
 /** The narrow layout's panes: the instructions, the work area (editor or a service page), the terminal. */
 type NarrowPane = 'instructions' | 'work' | 'terminal';
 
@@ -327,6 +331,9 @@ export function LabWorkspace({
   // Which pane the narrow layout shows, and which page the work area shows (either layout).
   const [narrowPane, setNarrowPane] = useState<NarrowPane>('instructions');
   const [workTab, setWorkTab] = useState<string>(editorTabId);
+  // The split sizes the learner chose last time (restored once the page knows who they are).
+  const columns = useRememberedSplit('columns', columnPanels);
+  const rows = useRememberedSplit('rows', rowPanels);
   const activateWorkTab = useCallback((id: string) => {
     setWorkTab(id);
     setNarrowPane('work');
@@ -469,7 +476,12 @@ export function LabWorkspace({
         className={styles.narrowTabs}
         tabClassName={styles.workTab}
       />
-      <Group orientation="horizontal" className={styles.panes}>
+      <Group
+        orientation="horizontal"
+        className={styles.panes}
+        groupRef={columns.groupRef}
+        onLayoutChanged={columns.onLayoutChanged}
+      >
         <Panel
           id="pane-instructions"
           defaultSize="34%"
@@ -501,7 +513,12 @@ export function LabWorkspace({
           {/* The editor and the terminal mount at once (they wait for `access`), so their code and
               set-up are done before the sandbox is ready; until then a notice covers them. */}
           <div className={styles.workArea}>
-            <Group orientation="vertical" className={styles.panes}>
+            <Group
+              orientation="vertical"
+              className={styles.panes}
+              groupRef={rows.groupRef}
+              onLayoutChanged={rows.onLayoutChanged}
+            >
               <Panel
                 id="pane-editor"
                 defaultSize="62%"

@@ -1,7 +1,8 @@
 /**
  * The lab page's layout in real Chromium: it fits the window at every size (the page never
  * scrolls; the panes do), the split layout at 1440×900 and 1280×720 with panes big enough to work
- * in, and tabs on a phone (390×844). Each size's screenshots are attached to its test's results.
+ * in, tabs on a phone (390×844), and the split sizes remembered per learner. Each size's
+ * screenshots are attached to its test's results.
  */
 import type { Locator, Page, TestInfo } from '@playwright/test';
 import { expect, seriousViolations, signUp, test } from './fixtures';
@@ -195,4 +196,48 @@ test('on a phone, a lab with services gets a tab for each service page', async (
   await tabs.getByRole('tab', { name: 'Experiments' }).click();
   await expect(page.getByRole('tabpanel', { name: 'Experiments' })).toBeVisible();
   await expectFitsWindow(page);
+});
+
+test('the split sizes are remembered for the learner, and only for them', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await signUp(page);
+  await page.goto(`/labs/${labId}`);
+  await expect(page.getByTestId('start-prompt')).toBeVisible();
+  const instructions = page.locator('#pane-instructions');
+  const editorPane = page.locator('#pane-editor');
+  const defaults = {
+    width: (await box(instructions)).width,
+    height: (await box(editorPane)).height,
+  };
+
+  // Resize with the keyboard, as a learner may: wider instructions, a taller terminal.
+  const columns = page.getByRole('separator', {
+    name: 'Resize the instructions',
+  });
+  const rows = page.getByRole('separator', { name: 'Resize the terminal' });
+  await columns.focus();
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  await rows.focus();
+  for (let i = 0; i < 2; i++) await page.keyboard.press('ArrowUp');
+  const chosen = {
+    width: (await box(instructions)).width,
+    height: (await box(editorPane)).height,
+  };
+  expect(chosen.width).toBeGreaterThan(defaults.width + 40);
+  expect(chosen.height).toBeLessThan(defaults.height - 40);
+
+  // Sizes are compared to the pixel: rounding may differ by one.
+  const offBy = async (pane: Locator, side: 'width' | 'height', size: number) =>
+    Math.abs((await box(pane))[side] - size);
+  await page.reload();
+  await expect(page.getByTestId('start-prompt')).toBeVisible();
+  await expect.poll(() => offBy(instructions, 'width', chosen.width)).toBeLessThanOrEqual(1);
+  await expect.poll(() => offBy(editorPane, 'height', chosen.height)).toBeLessThanOrEqual(1);
+
+  // Another learner in this browser starts from the default sizes.
+  await signUp(page, 'Another Learner');
+  await page.reload();
+  await expect(page.getByRole('button', { name: /Another Learner/ })).toBeVisible();
+  expect(await offBy(instructions, 'width', defaults.width)).toBeLessThanOrEqual(1);
+  expect(await offBy(editorPane, 'height', defaults.height)).toBeLessThanOrEqual(1);
 });
