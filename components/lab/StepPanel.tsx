@@ -600,7 +600,14 @@ export function StepPanel({
       </article>
 
       <footer className={styles.checkBar}>
-        <div className={styles.checkFeedback} aria-live="polite">
+        {/* Focusable: a long result scrolls inside this box, and keyboard users must reach it. */}
+        <div
+          className={styles.checkFeedback}
+          aria-live="polite"
+          tabIndex={0}
+          role="region"
+          aria-label="Check result"
+        >
           {checking === step.id && (
             <p className={styles.checking} role="status">
               <span className={styles.spinner} aria-hidden="true" /> Checking your work in the sandbox…
