@@ -54,6 +54,13 @@ export type CodeEditorProps = {
 
 /** How often the tree is checked for changes from the terminal while the page is visible. */
 const refreshIntervalMs = 10_000;
+/**
+ * Long lines wrap by default when fewer columns than this fit in the editor (about 690 px of code
+ * at 1440×900 holds some 75), so that code is never cut off at the pane's edge; the learner's own
+ * choice (the Word wrap button or Alt+Z) overrides it, in every pane, and is remembered.
+ */
+const wrapBelowColumns = 100;
+const wordWrapKey = 'academy:editor-word-wrap';
 const fallbackMonoFont = "'JetBrains Mono Variable', ui-monospace, 'SFMono-Regular', Menlo, monospace";
 const fontSize = 14;
 
@@ -63,6 +70,12 @@ function browserStorage(): Storage | null {
   } catch {
     return null; // storage disabled: tabs are not remembered
   }
+}
+
+/** The learner's word wrap choice in this browser, or null for the default of the pane's width. */
+function storedWordWrap(): boolean | null {
+  const stored = browserStorage()?.getItem(wordWrapKey);
+  return stored === 'on' ? true : stored === 'off' ? false : null;
 }
 
 function saveStatusText(status: SaveStatus): string {
@@ -104,6 +117,20 @@ export function CodeEditor({ access, labId, initialOpen, onSaved, ref }: CodeEdi
   const [codeEditor, setCodeEditor] = useState<editor.IStandaloneCodeEditor | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const viewStates = useRef(new WeakMap<editor.ITextModel, editor.ICodeEditorViewState | null>());
+  // How many columns fit, from Monaco's layout; the learner's wrap choice, null until they make one.
+  const [viewportColumns, setViewportColumns] = useState<number | null>(null);
+  const [wrapChoice, setWrapChoice] = useState<boolean | null>(storedWordWrap);
+  const isWrapping = wrapChoice ?? (viewportColumns !== null && viewportColumns < wrapBelowColumns);
+  const toggleWordWrap = () => {
+    const next = !isWrapping;
+    setWrapChoice(next);
+    try {
+      browserStorage()?.setItem(wordWrapKey, next ? 'on' : 'off');
+    } catch {
+      // storage full: the choice holds for this visit
+    }
+  };
+  const toggleWordWrapFromEditor = useEffectEvent(toggleWordWrap);
   const themeRef = useRef(theme);
   useEffect(() => {
     themeRef.current = theme;
@@ -178,6 +205,17 @@ export function CodeEditor({ access, labId, initialOpen, onSaved, ref }: CodeEdi
           keybindings: [loaded.KeyMod.CtrlCmd | loaded.KeyCode.KeyS],
           run: () => void files.save(),
         });
+        // As in VS Code.
+        instance.addAction({
+          id: 'academy.toggleWordWrap',
+          label: 'Toggle word wrap',
+          keybindings: [loaded.KeyMod.Alt | loaded.KeyCode.KeyZ],
+          run: () => toggleWordWrapFromEditor(),
+        });
+        setViewportColumns(instance.getLayoutInfo().viewportColumn);
+        instance.onDidLayoutChange((layout: editor.EditorLayoutInfo) =>
+          setViewportColumns(layout.viewportColumn),
+        );
         // The web font may arrive after Monaco measured the fallback font's glyphs.
         void document.fonts?.load(`${fontSize}px ${fontFamily}`).then(
           () => loaded.editor.remeasureFonts(),
@@ -201,6 +239,10 @@ export function CodeEditor({ access, labId, initialOpen, onSaved, ref }: CodeEdi
   useEffect(() => {
     if (monaco) applyMonacoTheme(monaco, theme);
   }, [monaco, theme]);
+
+  useEffect(() => {
+    codeEditor?.updateOptions({ wordWrap: isWrapping ? 'on' : 'off' });
+  }, [codeEditor, isWrapping]);
 
   const activeTab: Tab | null = snapshot.tabs.find((tab) => tab.path === snapshot.activePath) ?? null;
   const activeDocument = activeTab?.status === 'ready' ? files.documentFor(activeTab.path) : null;
@@ -238,11 +280,14 @@ export function CodeEditor({ access, labId, initialOpen, onSaved, ref }: CodeEdi
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    // Monaco handles Ctrl/⌘+S itself when it has the focus; this covers the tree and the tabs.
+    // Monaco handles Ctrl/⌘+S and Alt+Z itself when it has the focus; this covers the tree and the tabs.
+    if (event.defaultPrevented) return;
     const isSave = (event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 's';
-    if (!isSave || event.defaultPrevented) return;
+    const isWrapToggle = event.altKey && !event.ctrlKey && !event.metaKey && event.code === 'KeyZ';
+    if (!isSave && !isWrapToggle) return;
     event.preventDefault();
-    void files.save();
+    if (isSave) void files.save();
+    else toggleWordWrap();
   };
 
   const status = snapshot.saveStatus;
@@ -359,6 +404,16 @@ export function CodeEditor({ access, labId, initialOpen, onSaved, ref }: CodeEdi
             <span role="status" className={status.kind === 'failed' ? styles.statusError : undefined}>
               {saveStatusText(status)}
             </span>
+            <button
+              type="button"
+              className={styles.statusButton}
+              aria-pressed={isWrapping}
+              aria-keyshortcuts="Alt+Z"
+              title="Wrap long lines (Alt+Z)"
+              onClick={toggleWordWrap}
+            >
+              Word wrap
+            </button>
             <span className={styles.language}>{language}</span>
           </div>
         </section>
