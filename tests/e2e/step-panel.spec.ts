@@ -2,8 +2,9 @@
  * The step panel as a tutor, in real Chromium: hints that stay with their step, the hint for what
  * the last check found offered first, a restored check that says when it ran, Check and the step
  * buttons in view after a long failure at 1280×720, starting step 2 from the reference state (step
- * 1 skipped), and a step that ticks green by itself after a save. Results the learner made earlier
- * are written straight into the e2e server's database; the rest runs against the real runner.
+ * 1 skipped), a step that ticks green by itself after a save, and headings in a step's text kept
+ * smaller than the step's title. Results the learner made earlier are written straight into the
+ * e2e server's database; the rest runs against the real runner.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -211,4 +212,33 @@ test('a learner starts step 2 from the reference state, then step 2 ticks green 
   await expect(result).toHaveAttribute('data-automatic', 'true');
   await expect(page.locator('[aria-live="polite"]').filter({ has: result })).toContainText('Passed');
   expect(checksPressed).toEqual([]);
+});
+
+test('headings in a step’s text are never larger than the step’s title', async ({ page }) => {
+  await page.goto('/labs/experiment-tracking');
+  await expect(page.getByTestId('signin-prompt')).toBeVisible();
+  const article = page.getByRole('article');
+  const title = article.getByRole('heading', { level: 2, name: 'Log a training run' });
+  const prose = article.locator('.prose');
+  // The step's text has ## headings; an author may also write # and ###.
+  await prose.evaluate((element) => {
+    for (const level of [3, 1]) {
+      const heading = document.createElement(`h${level}`);
+      heading.textContent = `A level-${level} heading in the step`;
+      element.prepend(heading);
+    }
+  });
+  const fontSize = (heading: Locator) =>
+    heading.evaluate((element) => parseFloat(getComputedStyle(element).fontSize));
+  const titleSize = await fontSize(title);
+  const sizes: Record<number, number> = {};
+  for (const level of [1, 2, 3]) {
+    const headings = prose.getByRole('heading', { level });
+    await expect(headings.first()).toBeVisible();
+    sizes[level] = Math.max(...(await Promise.all((await headings.all()).map(fontSize))));
+    expect(sizes[level], `h${level} in the step's text`).toBeLessThanOrEqual(titleSize);
+  }
+  expect(sizes[2]).toBeLessThanOrEqual(sizes[1]!);
+  expect(sizes[3]).toBeLessThanOrEqual(sizes[2]!);
+  expect(sizes[3]).toBeLessThan(titleSize);
 });
