@@ -46,7 +46,9 @@ describe('the labkit bundle for the sandbox image', () => {
         seen.add(file);
         const text = files.get(file);
         if (text === undefined) throw new Error(`${file} is imported but not in the bundle`);
-        for (const [, target] of text.matchAll(/(?:import|export)[^"'()]*?from\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+        for (const [, target] of text.matchAll(
+          /(?:import|export)[^"'()]*?from\s*["'](\.{1,2}\/[^"']+)["']/g,
+        )) {
           visit(path.posix.join(path.posix.dirname(file), target!));
         }
       };
