@@ -543,6 +543,10 @@ export class DockerDriver implements SandboxDriver {
     } catch (error) {
       throw this.execError(sessionId, error);
     }
+    // A container that stopped while the engine was asked answers with empty stats.
+    if (!raw.memory_stats || !raw.cpu_stats?.cpu_usage || !raw.precpu_stats?.cpu_usage) {
+      throw new DriverError('SANDBOX_NOT_RUNNING', `sandbox ${sessionId} is not running`);
+    }
     const memory = raw.memory_stats;
     const cache =
       (memory.stats as { total_inactive_file?: number; inactive_file?: number } | undefined) ?? {};
