@@ -89,8 +89,9 @@ class TrackingServer:
 
     def down_message(self) -> str:
         return (
-            f"The tracking server is not answering at {self.uri}: run `labkit services up tracking` "
-            "in the terminal, then press Check again."
+            f"The tracking server is not answering at {self.uri}. The platform runs it: press "
+            "Check again in a few seconds, and if it stays down, stop the lab and resume it (that "
+            "restarts the lab's services)."
         )
 
     # -- transport ------------------------------------------------------------------------------

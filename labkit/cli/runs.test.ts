@@ -207,7 +207,7 @@ describe('labkit runs list', () => {
     expect(out.stderr()).toMatch(
       new RegExp(
         `^labkit runs list: The tracking server at ${uri} is not answering \\(connection (refused|closed)\\)\\. ` +
-          'Start it with `labkit services up tracking`\\.$',
+          'In a lab sandbox the platform runs it: .* Elsewhere, start one with `labkit services up tracking`\\.$',
       ),
     );
     server = await startTestServer(newDir()); // for afterEach

@@ -41,7 +41,9 @@ export class TrackingUnavailableError extends Error {
     detail: string,
   ) {
     super(
-      `The tracking server at ${uri} is not answering (${detail}). Start it with \`labkit services up tracking\`.`,
+      `The tracking server at ${uri} is not answering (${detail}). In a lab sandbox the platform runs it: ` +
+        'try again in a few seconds, and if it stays down, stop the lab and resume it. Elsewhere, start one ' +
+        'with `labkit services up tracking`.',
     );
   }
 }

@@ -16,8 +16,8 @@ MLflow server once you change the import to ``import mlflow``::
     model = mlflow.pyfunc.load_model("models:/churn@champion")
 
 The tracking server is ``$MLFLOW_TRACKING_URI`` (set in lab sandboxes to http://127.0.0.1:5000)
-or what ``set_tracking_uri`` sets. If it does not answer, start it with
-``labkit services up tracking``.
+or what ``set_tracking_uri`` sets. In a lab sandbox the platform runs it; elsewhere, start one
+with ``labkit services up tracking``.
 
 Modules: ``labkit.sklearn`` (log/load scikit-learn models), ``labkit.pyfunc`` (load as a generic
 model), ``labkit.tracking`` / ``labkit.client`` (``MlflowClient``), ``labkit.entities``,

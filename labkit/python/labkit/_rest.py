@@ -78,7 +78,7 @@ def check_tracking_uri(uri):
         raise MlflowException(
             f"labkit talks to a tracking server over HTTP, so the tracking URI must look like "
             f"'{DEFAULT_TRACKING_URI}'; got {uri!r}. In a lab sandbox the tracking server is "
-            f"{DEFAULT_TRACKING_URI} (start it with `labkit services up tracking`).",
+            f"{DEFAULT_TRACKING_URI}.",
             error_code="INVALID_PARAMETER_VALUE",
         )
     return uri.rstrip("/")
@@ -250,8 +250,9 @@ class RestClient:
         detail = getattr(reason, "strerror", None) or str(reason)
         return (
             f"The tracking server at {self.host} is not answering ({detail}; {method} {path}). "
-            f"In a lab sandbox, start it with `labkit services up tracking` and try again; "
-            f"elsewhere, check that a server runs there or point labkit at another one with "
+            f"In a lab sandbox the platform runs it: try again in a few seconds, and if it stays "
+            f"down, stop the lab and resume it (that restarts the lab's services). Elsewhere, start "
+            f"one with `labkit services up tracking`, or point labkit at another server with "
             f"MLFLOW_TRACKING_URI or labkit.set_tracking_uri()."
         )
 
