@@ -23,6 +23,20 @@ describe.each(listLabIds(labsDir))('lab %s', (labId) => {
     expect(() => loadCheats(lab, { root })).not.toThrow();
   });
 
+  // A check is only as good as the fakes it was tried against: every step ships at least three,
+  // among them the three ways learners cheat most (labs:verify proves each one fails).
+  it('ships at least three cheats per step: a hard-coded output, fake work and a skipped action', () => {
+    const cheats = loadCheats(lab, { root });
+    for (const step of lab.steps) {
+      const ofStep = cheats.filter((cheat) => cheat.stepId === step.id);
+      expect(ofStep.length, `step ${step.id}: cheats`).toBeGreaterThanOrEqual(3);
+      const kinds = new Set(ofStep.map((cheat) => cheat.kind));
+      for (const kind of ['hard-coded-output', 'fake-work', 'skipped-action'] as const) {
+        expect(kinds.has(kind), `step ${step.id}: a cheat of kind ${kind}`).toBe(true);
+      }
+    }
+  });
+
   it('belongs to a chapter that lists it', () => {
     const chapter = chapters.find((c) => c.slug === lab.chapter);
     expect(chapter?.labs).toContain(lab.id);
