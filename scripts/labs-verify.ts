@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { parseRunnerConfig } from '@/lab-runner/config';
 import { ensureDockerEngine } from '@/lab-runner/drivers/docker-daemon';
 import { verifyLab, type StepVerdict } from '@/lab-runner/grading/verify-lab';
@@ -17,10 +18,12 @@ import { validateLabs } from '@/lab-runner/api/lab-loader';
 import { loadCheats, type Cheat } from '@/lab-runner/api/cheat-loader';
 import { ContentError } from '@/lab-runner/api/content-error';
 
-const args = process.argv.slice(2);
-const jsonIndex = args.indexOf('--json');
-const jsonFile = jsonIndex >= 0 ? args[jsonIndex + 1] : undefined;
-const only = args.filter((arg, i) => !arg.startsWith('--') && i !== jsonIndex + 1);
+// (Picking the ids out by hand once dropped the first lab id when --json was not given.)
+const { values, positionals: only } = parseArgs({
+  allowPositionals: true,
+  options: { json: { type: 'string' } },
+});
+const jsonFile = values.json;
 
 const labsDir = path.join(projectRoot, 'labs');
 const validated = validateLabs({
