@@ -147,4 +147,28 @@ describe('FilesClient', () => {
 
     await expect(client.read('a.py')).rejects.toMatchObject({ code: 'NETWORK_ERROR', status: 0 });
   });
+
+  it('stops a request when its signal is aborted, as cancelled rather than a network failure', async () => {
+    const access: SessionAccess = {
+      sessionId: '0123456789abcdef0123',
+      runnerBase: '/runner',
+      token: async () => 'cached-token',
+      freshToken: async () => 'fresh-token',
+    };
+    // A runner that never answers: only the abort ends the request.
+    const fetchImpl: typeof fetch = (_input, init) =>
+      new Promise((_resolve, reject) => {
+        if (init?.signal?.aborted) reject(init.signal.reason);
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+      });
+    const client = new FilesClient(access, fetchImpl);
+    const controller = new AbortController();
+
+    const tree = client.tree(controller.signal);
+    const read = client.read('a.py', controller.signal);
+    controller.abort();
+    await expect(tree).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(read).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(client.tree(controller.signal)).rejects.toMatchObject({ name: 'AbortError' });
+  });
 });

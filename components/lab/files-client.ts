@@ -58,14 +58,17 @@ export class FilesClient {
     private readonly fetchImpl: Fetch = (input, init) => fetch(input, init),
   ) {}
 
-  /** Every entry of the workspace, folders before files; tool folders are listed, not entered. */
-  async tree(): Promise<WorkspaceTree> {
-    return this.request('GET', '/files/tree', treeSchema);
+  /**
+   * Every entry of the workspace, folders before files; tool folders are listed, not entered. A
+   * `signal` cancels the request (it then rejects with an `AbortError`), as for `read`.
+   */
+  async tree(signal?: AbortSignal): Promise<WorkspaceTree> {
+    return this.request('GET', '/files/tree', treeSchema, undefined, signal);
   }
 
   /** A text file's content; folders, large and binary files are refused with a FilesError. */
-  async read(path: string): Promise<FileContent> {
-    const reply = await this.request('GET', `/files?${pathQuery(path)}`, readSchema);
+  async read(path: string, signal?: AbortSignal): Promise<FileContent> {
+    const reply = await this.request('GET', `/files?${pathQuery(path)}`, readSchema, undefined, signal);
     if (reply.type === 'directory') throw new FilesError('NOT_A_FILE', `'${path}' is a folder.`, 409);
     return { content: reply.content, size: reply.size, modifiedMs: reply.modifiedMs };
   }
@@ -94,12 +97,14 @@ export class FilesClient {
     endpoint: string,
     schema: z.ZodType<T>,
     body?: unknown,
+    signal?: AbortSignal,
   ): Promise<T> {
     const session = encodeURIComponent(this.access.sessionId);
     const url = `${this.access.runnerBase}/v1/sessions/${session}${endpoint}`;
     const response = await fetchWithToken(this.access, method, url, body, {
       fetchImpl: this.fetchImpl,
       timeoutMs: requestTimeoutMs,
+      signal,
       unreachable: (isTimeout) =>
         new FilesError(
           'NETWORK_ERROR',

@@ -23,6 +23,8 @@ export type FetchWithTokenOptions = {
   timeoutMs: number;
   /** The error to throw when the request never got an answer (offline, or no answer in time). */
   unreachable: (isTimeout: boolean) => Error;
+  /** Cancels the request: it then rejects with the signal's reason (an `AbortError`). */
+  signal?: AbortSignal;
 };
 
 /**
@@ -38,6 +40,7 @@ export async function fetchWithToken(
   options: FetchWithTokenOptions,
 ): Promise<Response> {
   const send = async (token: string) => {
+    if (options.signal?.aborted) throw abortReason(options.signal);
     const headers: Record<string, string> = { 'X-Academy-Token': token };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     try {
@@ -46,12 +49,21 @@ export async function fetchWithToken(
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         cache: 'no-store',
-        signal: AbortSignal.timeout(options.timeoutMs),
+        signal: options.signal
+          ? AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)])
+          : AbortSignal.timeout(options.timeoutMs),
       });
     } catch (error) {
+      if (options.signal?.aborted) throw abortReason(options.signal);
       throw options.unreachable(error instanceof DOMException && error.name === 'TimeoutError');
     }
   };
   const response = await send(await access.token());
+  if (options.signal?.aborted) throw abortReason(options.signal);
   return response.status === 401 ? send(await access.freshToken()) : response;
+}
+
+/** What a cancelled request rejects with: the signal's reason, or an `AbortError`. */
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The request was cancelled.', 'AbortError');
 }

@@ -4,8 +4,8 @@ import { OpenFiles, type FilesApi, type TextDocument } from './open-files';
 import { savedTabsKey } from './saved-tabs';
 
 /**
- * A workspace in memory that answers like the runner's file API, one tick later, and counts how
- * many requests are in flight at once.
+ * A workspace in memory that answers like the runner's file API, one tick later (or when `hold`
+ * lets it), and counts how many requests are in flight at once; a cancelled request stops at once.
  */
 class FakeWorkspace implements FilesApi {
   files = new Map<string, { content: string; modifiedMs: number }>();
@@ -14,6 +14,8 @@ class FakeWorkspace implements FilesApi {
   requests: string[] = [];
   inFlight = 0;
   maxInFlight = 0;
+  /** While set, tree requests wait for it: a busy runner taking long to list the files. */
+  hold: Promise<void> | null = null;
   private clock = 1000;
 
   constructor(files: Record<string, string> = {}) {
@@ -34,44 +36,81 @@ class FakeWorkspace implements FilesApi {
       if (key === path || key.startsWith(`${path}/`)) this.folders.delete(key);
   }
 
-  private async call<T>(name: string, work: () => T): Promise<T> {
+  private async call<T>(name: string, work: () => T, signal?: AbortSignal, hold?: Promise<void>): Promise<T> {
     this.requests.push(name);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    await new Promise((resolve) => setTimeout(resolve, 1));
-    this.inFlight--;
+    let isDone = false;
+    const done = () => {
+      if (!isDone) this.inFlight--;
+      isDone = true;
+    };
+    try {
+      await new Promise<void>((resolve, reject) => {
+        // As fetch does, a cancelled request ends at once, not a tick later.
+        const cancelled = () => {
+          done();
+          reject(new DOMException('The request was cancelled.', 'AbortError'));
+        };
+        if (signal?.aborted) return cancelled();
+        signal?.addEventListener('abort', cancelled);
+        const answer = () => setTimeout(resolve, 1);
+        if (hold) void hold.then(answer);
+        else answer();
+      });
+    } finally {
+      done();
+    }
     return work();
   }
 
-  tree(): Promise<WorkspaceTree> {
-    return this.call('tree', () => {
-      const entries: TreeEntry[] = [
-        ...[...this.folders].map((path) => ({ path, type: 'directory' as const, size: 4096, modifiedMs: 1 })),
-        ...[...this.files].map(([path, file]) => ({
-          path,
-          type: 'file' as const,
-          size: new TextEncoder().encode(file.content).length,
-          modifiedMs: file.modifiedMs,
-        })),
-      ];
-      return { entries, truncated: this.truncated };
-    });
+  tree(signal?: AbortSignal): Promise<WorkspaceTree> {
+    return this.call(
+      'tree',
+      () => {
+        const entries: TreeEntry[] = [
+          ...[...this.folders].map((path) => ({
+            path,
+            type: 'directory' as const,
+            size: 4096,
+            modifiedMs: 1,
+          })),
+          ...[...this.files].map(([path, file]) => ({
+            path,
+            type: 'file' as const,
+            size: new TextEncoder().encode(file.content).length,
+            modifiedMs: file.modifiedMs,
+          })),
+        ];
+        return { entries, truncated: this.truncated };
+      },
+      signal,
+      this.hold ?? undefined,
+    );
   }
 
-  read(path: string): Promise<FileContent> {
-    return this.call(`read ${path}`, () => {
-      if (this.folders.has(path)) throw new FilesError('NOT_A_FILE', `'${path}' is a folder.`, 409);
-      const file = this.files.get(path);
-      if (!file) throw new FilesError('FILE_NOT_FOUND', `'${path}' does not exist.`, 404);
-      if (file.content.startsWith('\0')) {
-        throw new FilesError('BINARY_FILE', `'${path}' is a binary file; it cannot be opened as text.`, 415);
-      }
-      return {
-        content: file.content,
-        size: new TextEncoder().encode(file.content).length,
-        modifiedMs: file.modifiedMs,
-      };
-    });
+  read(path: string, signal?: AbortSignal): Promise<FileContent> {
+    return this.call(
+      `read ${path}`,
+      () => {
+        if (this.folders.has(path)) throw new FilesError('NOT_A_FILE', `'${path}' is a folder.`, 409);
+        const file = this.files.get(path);
+        if (!file) throw new FilesError('FILE_NOT_FOUND', `'${path}' does not exist.`, 404);
+        if (file.content.startsWith('\0')) {
+          throw new FilesError(
+            'BINARY_FILE',
+            `'${path}' is a binary file; it cannot be opened as text.`,
+            415,
+          );
+        }
+        return {
+          content: file.content,
+          size: new TextEncoder().encode(file.content).length,
+          modifiedMs: file.modifiedMs,
+        };
+      },
+      signal,
+    );
   }
 
   write(path: string, content: string): Promise<{ size: number }> {
@@ -480,6 +519,33 @@ describe('OpenFiles', () => {
       files.refresh(),
     ]);
 
+    expect(workspace.maxInFlight).toBe(1);
+  });
+
+  it('saves first: a slow refresh is cancelled for the save and runs again after it', async () => {
+    const workspace = new FakeWorkspace({ 'train.py': 'x = 1\n' });
+    const { files, tab, doc } = editorFor(workspace);
+    await files.connect(workspace);
+
+    let answer!: () => void;
+    workspace.hold = new Promise((resolve) => (answer = resolve));
+    const refreshed = files.refresh();
+    await vi.waitFor(() => expect(workspace.inFlight).toBe(1));
+    doc('train.py').type('x = 2\n');
+    workspace.requests = [];
+
+    // The tree is still "listing" when the save starts, and the save does not wait for it.
+    await expect(files.save()).resolves.toBe(true);
+    expect(workspace.requests[0]).toBe('write train.py');
+    expect(workspace.files.get('train.py')?.content).toBe('x = 2\n');
+    expect(tab('train.py')).toMatchObject({ isDirty: false, hasConflict: false });
+
+    workspace.hold = null;
+    answer();
+    await refreshed;
+    expect(workspace.requests.slice(0, 2)).toEqual(['write train.py', 'tree']);
+    expect(tab('train.py')).toMatchObject({ isDirty: false, hasConflict: false, isDeleted: false });
+    expect(doc('train.py').text).toBe('x = 2\n');
     expect(workspace.maxInFlight).toBe(1);
   });
 

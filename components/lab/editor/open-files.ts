@@ -189,7 +189,7 @@ export class OpenFiles<D extends TextDocument> {
    */
   refresh(): Promise<void> {
     if (!this.client) return Promise.resolve();
-    return this.queue.refresh(() => this.refreshNow(false));
+    return this.queue.refresh((signal) => this.refreshNow(false, signal));
   }
 
   /** True while a request runs or waits: a periodic refresh skips its turn then. */
@@ -209,21 +209,27 @@ export class OpenFiles<D extends TextDocument> {
       activePath: this.snapshot.activePath ?? (saved ? saved.active : (open[0] ?? null)),
       expanded: new Set(expanded),
     });
-    await this.queue.refresh(() => this.refreshNow(true));
+    await this.queue.refresh((signal) => this.refreshNow(true, signal));
     await this.ensureLoaded(this.snapshot.activePath);
   }
 
-  /** `isRestoring`: tabs of files that no longer exist are dropped instead of shown as deleted. */
-  private async refreshNow(isRestoring: boolean): Promise<void> {
+  /**
+   * `isRestoring`: tabs of files that no longer exist are dropped instead of shown as deleted.
+   * Once `signal` is aborted (a save came first) it stops, changing nothing more: the queue runs
+   * it again after the save.
+   */
+  private async refreshNow(isRestoring: boolean, signal: AbortSignal): Promise<void> {
     const client = this.client;
     if (!client) return;
     let entries, truncated;
     try {
-      ({ entries, truncated } = await client.tree());
+      ({ entries, truncated } = await client.tree(signal));
     } catch (error) {
+      if (signal.aborted) return;
       this.update({ tree: { ...this.snapshot.tree, error: errorMessage(error) } });
       return;
     }
+    if (signal.aborted) return;
     const nodes = buildTree(entries);
     const index = indexTree(nodes);
     this.update({ tree: { nodes, truncated, isLoaded: true, error: null } });
@@ -240,12 +246,19 @@ export class OpenFiles<D extends TextDocument> {
       this.update({ tabs: kept, activePath });
     }
     for (const { path } of this.snapshot.tabs) {
-      await this.catchUp(client, path, index.get(path), isUncertain(path));
+      if (signal.aborted) return;
+      await this.catchUp(client, path, index.get(path), isUncertain(path), signal);
     }
   }
 
   /** Brings one tab up to date with the file on disk, as the tree shows it. */
-  private async catchUp(client: FilesApi, path: string, entry: TreeNode | undefined, isUncertain: boolean) {
+  private async catchUp(
+    client: FilesApi,
+    path: string,
+    entry: TreeNode | undefined,
+    isUncertain: boolean,
+    signal: AbortSignal,
+  ) {
     const tab = this.tab(path);
     if (!tab) return;
     if ((!entry && !isUncertain) || (entry && entry.type !== 'file')) {
@@ -262,8 +275,12 @@ export class OpenFiles<D extends TextDocument> {
         entry.modifiedMs === open.disk.modifiedMs;
       if (isUnchanged) return;
       try {
-        this.takeDiskContent(open, await client.read(path));
+        const disk = await client.read(path, signal);
+        // A save may have changed the file meanwhile: what was read is not news any more.
+        if (signal.aborted) return;
+        this.takeDiskContent(open, disk);
       } catch (error) {
+        if (signal.aborted) return;
         if (error instanceof FilesError && error.code === 'FILE_NOT_FOUND') this.markDeleted(path);
         // Anything else (a network blip, the file turning binary): try again at the next refresh.
       }
@@ -271,7 +288,7 @@ export class OpenFiles<D extends TextDocument> {
       const seen = this.unavailableStamps.get(path);
       const hasChanged = !seen || seen.size !== entry.size || seen.modifiedMs !== entry.modifiedMs;
       const createDocument = hasChanged ? await this.options.loadDocumentFactory().catch(() => null) : null;
-      if (createDocument) await this.loadNow(client, path, createDocument);
+      if (createDocument && !signal.aborted) await this.loadNow(client, path, createDocument, signal);
     } else if (tab.isDeleted && entry) {
       this.patchTab(path, { isDeleted: false });
     }
@@ -366,17 +383,24 @@ export class OpenFiles<D extends TextDocument> {
     return load;
   }
 
-  private async loadNow(client: FilesApi, path: string, createDocument: DocumentFactory<D>): Promise<void> {
+  private async loadNow(
+    client: FilesApi,
+    path: string,
+    createDocument: DocumentFactory<D>,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const generation = this.generation;
     let disk: FileContent;
     try {
-      disk = await client.read(path);
+      disk = await client.read(path, signal);
     } catch (error) {
+      if (signal?.aborted) return;
       const canRetry = !(error instanceof FilesError && fileErrorCodes.has(error.code));
       if (generation === this.generation) this.showUnavailable(path, errorMessage(error), canRetry);
       return;
     }
-    // Closed, renamed or loaded meanwhile, or the editor went away.
+    // Cancelled by a save, closed, renamed or loaded meanwhile, or the editor went away.
+    if (signal?.aborted) return;
     if (generation !== this.generation || !this.tab(path) || this.documents.has(path)) return;
     const document = createDocument(disk.content, path);
     const open: OpenDocument<D> = {
@@ -428,7 +452,10 @@ export class OpenFiles<D extends TextDocument> {
     this.patchTab(path, { hasConflict: false });
   }
 
-  /** Writes the file (the active one by default); resolves to whether it was saved. */
+  /**
+   * Writes the file (the active one by default); resolves to whether it was saved. A save goes
+   * first: before the requests waiting, and a background refresh running is cancelled for it.
+   */
   async save(path: string | null = this.snapshot.activePath): Promise<boolean> {
     const open = path === null ? undefined : this.documents.get(path);
     const client = this.client;
@@ -437,7 +464,7 @@ export class OpenFiles<D extends TextDocument> {
     const version = open.document.versionId();
     this.setSaveStatus({ kind: 'saving', path: open.path });
     try {
-      const { size } = await this.queue.run(() => client.write(open.path, text));
+      const { size } = await this.queue.save(() => client.write(open.path, text));
       open.savedVersion = version;
       open.disk = { content: text, size, modifiedMs: null };
       open.conflict = null;
