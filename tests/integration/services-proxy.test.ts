@@ -19,6 +19,13 @@ class Echo(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("content-type", "application/json")
         self.send_header("set-cookie", "session=stolen; Path=/")
+        # Headers a browser would act on for the platform's whole origin, or the tab.
+        self.send_header("location", "/api/auth/logout")
+        self.send_header("refresh", "0; url=/api/auth/logout")
+        self.send_header("clear-site-data", '"*"')
+        self.send_header("content-disposition", "attachment; filename=evil.html")
+        self.send_header("strict-transport-security", "max-age=63072000; includeSubDomains")
+        self.send_header("etag", '"v1"')
         self.send_header("content-length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
@@ -67,11 +74,27 @@ describe('the service proxy', () => {
     const token = t.token(id, user);
     const response = await fetch(`${t.url}/v1/sessions/${id}/services/8000/api/runs?limit=5&token=${token}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: 'academy_session=secret' },
+      headers: {
+        'content-type': 'application/json',
+        cookie: 'academy_session=secret',
+        'user-agent': 'Mozilla/5.0 (learner browser)',
+        referer: 'https://academy.example/labs/tracking',
+        'x-forwarded-for': '203.0.113.7',
+      },
       body: JSON.stringify({ hello: 'sandbox' }),
     });
     expect(response.status).toBe(200);
-    expect(response.headers.get('set-cookie')).toBeNull();
+    for (const header of [
+      'set-cookie',
+      'location',
+      'refresh',
+      'clear-site-data',
+      'content-disposition',
+      'strict-transport-security',
+    ]) {
+      expect(response.headers.get(header), header).toBeNull();
+    }
+    expect(response.headers.get('etag')).toBe('"v1"');
     // Whatever a learner serves cannot run script on the platform's origin.
     expect(response.headers.get('content-security-policy')).toMatch(/^sandbox;/);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
@@ -80,7 +103,17 @@ describe('the service proxy', () => {
     expect(echo.headers.cookie).toBeUndefined();
     expect(echo.headers.authorization).toBeUndefined();
     expect(echo.headers['x-academy-token']).toBeUndefined();
+    // Nothing says who the learner's browser is, or where it came from.
+    expect(echo.headers['user-agent']).toBeUndefined();
+    expect(echo.headers.referer).toBeUndefined();
+    expect(echo.headers['x-forwarded-for']).toBeUndefined();
     expect(echo.headers['x-forwarded-prefix']).toBe(`/v1/sessions/${id}/services/8000`);
+  });
+
+  it('passes the service path as the browser encoded it', async () => {
+    const response = await t.api(`/v1/sessions/${id}/services/8000/artifacts/a%2Fb/%C3%A9t%C3%A9.txt?x=1`);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as Echo).path).toBe('/artifacts/a%2Fb/%C3%A9t%C3%A9.txt?x=1');
   });
 
   it('answers 502 with an explanation when nothing listens on the port', async () => {

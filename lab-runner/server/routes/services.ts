@@ -4,42 +4,31 @@
  * per-sandbox host folder that only the sandbox's `bridge` user can write, where `socat` forwards
  * it to 127.0.0.1:<port> inside.
  *
- * The platform's credentials never reach the sandbox (cookies, Authorization and the token are
- * stripped), a sandbox cannot set cookies on the platform's origin (Set-Cookie is dropped), and
- * what it answers cannot run script there (see `inertResponseHeaders`).
+ * Headers pass an allow-list each way (service-headers.ts): the platform's credentials and the
+ * browser's identity never reach the sandbox, and a service cannot set cookies, redirect, clear
+ * site data or pin HSTS on the platform's origin, nor run script there.
  */
 import http from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { RunnerError } from '../../errors';
 import type { SessionManager } from '../../sessions/manager';
+import { headersIntoSandbox, headersOutOfSandbox } from '../service-headers';
 
 const portSchema = z.coerce.number().int().min(1024).max(65535);
 const proxyTimeoutMs = 60_000;
-const hopByHop = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-]);
-const neverForwarded = new Set(['cookie', 'authorization', 'x-academy-token']);
+
 /**
- * What a sandbox answers reaches the browser on the platform's origin, and a learner controls it
- * (they can run any server on any port). So it is made inert: opened as a page it runs no script
- * and has an opaque origin (CSP `sandbox`), it is never sniffed into HTML, and other sites cannot
- * embed it. The workspace's service pages only fetch JSON and files, which these do not affect.
+ * The service's own path as the browser sent it, still percent-encoded (the router's decoded
+ * wildcard could hold characters a request line may not carry, or slashes that were %2F).
  */
-const inertResponseHeaders = {
-  'content-security-policy': "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'",
-  'x-content-type-options': 'nosniff',
-  'cross-origin-resource-policy': 'same-origin',
-  'referrer-policy': 'no-referrer',
-};
+export function servicePathOf(rawUrl: string, rawPort: string): string {
+  const pathname = rawUrl.split('?')[0] ?? '';
+  const marker = `/services/${rawPort}`;
+  const at = pathname.indexOf(marker);
+  const rest = at < 0 ? '' : pathname.slice(at + marker.length);
+  return rest.startsWith('/') ? rest : `/${rest}`;
+}
 
 /** In the session scope with `write` access: a read-only token never reaches a service. */
 export const serviceRoutes: FastifyPluginAsync<{ sessions: SessionManager }> = async (app, { sessions }) => {
@@ -49,7 +38,8 @@ export const serviceRoutes: FastifyPluginAsync<{ sessions: SessionManager }> = a
 
   app.all('/v1/sessions/:id/services/:port/*', async (request, reply) => {
     const id = request.sessionAccess.session.id;
-    const parsedPort = portSchema.safeParse((request.params as { port?: string }).port);
+    const rawPort = (request.params as { port?: string }).port ?? '';
+    const parsedPort = portSchema.safeParse(rawPort);
     if (!parsedPort.success) {
       throw new RunnerError('BAD_REQUEST', 'Services listen on ports 1024–65535 inside the sandbox.');
     }
@@ -60,11 +50,7 @@ export const serviceRoutes: FastifyPluginAsync<{ sessions: SessionManager }> = a
 
     const url = new URL(request.url, 'http://sandbox');
     url.searchParams.delete('token');
-    const rest = (request.params as { '*': string })['*'];
-    const headers: http.OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (!hopByHop.has(name) && !neverForwarded.has(name) && value !== undefined) headers[name] = value;
-    }
+    const headers = headersIntoSandbox(request.headers);
     headers.host = `127.0.0.1:${port}`;
     headers['x-forwarded-prefix'] = `/v1/sessions/${id}/services/${port}`;
 
@@ -72,7 +58,7 @@ export const serviceRoutes: FastifyPluginAsync<{ sessions: SessionManager }> = a
     const upstream = http.request({
       socketPath,
       method: request.method,
-      path: `/${rest}${url.search}`,
+      path: `${servicePathOf(request.url, rawPort)}${url.search}`,
       headers,
       timeout: proxyTimeoutMs,
     });
@@ -82,11 +68,7 @@ export const serviceRoutes: FastifyPluginAsync<{ sessions: SessionManager }> = a
       reply.raw.end(JSON.stringify({ error, message }));
     };
     upstream.on('response', (response) => {
-      const responseHeaders = { ...response.headers };
-      delete responseHeaders['set-cookie'];
-      for (const name of hopByHop) delete responseHeaders[name];
-      Object.assign(responseHeaders, inertResponseHeaders);
-      reply.raw.writeHead(response.statusCode ?? 502, responseHeaders);
+      reply.raw.writeHead(response.statusCode ?? 502, headersOutOfSandbox(response.headers));
       response.pipe(reply.raw);
     });
     upstream.on('timeout', () => {
