@@ -56,8 +56,9 @@ const fullReset = '\x1bc';
  * restarts (the shell lives on in tmux). Load it with `next/dynamic` and `ssr: false`; it fills its
  * parent, which must have a height.
  *
- * Typing while reconnecting is held (up to 1 KiB) and sent once the shell is back; past that the
- * banner says typing is paused. Held typing is dropped if the shell ended or the retries gave up.
+ * Typing before the shell answers (while a fresh terminal connects, or reconnects after a drop or a
+ * failed attempt) is held (up to 1 KiB) and sent in order once it does; past that the banner says
+ * typing is paused. Held typing is dropped if the shell ended or the retries gave up.
  */
 export function LabTerminal({
   access,

@@ -1,9 +1,10 @@
 /**
- * Typing while the terminal is (re)connecting is held here and sent once the shell is back, so a
- * network blip or a runner restart does not eat what the learner typed. Only a little is held: past
- * `heldInputMaxChars` further input is refused (and the banner says typing is paused), because
- * minutes of blind typing replayed into a shell would surprise more than help. Held input is dropped
- * when the shell ended or the retries gave up: a new shell must not run keystrokes meant for the old.
+ * Typing while the terminal is (re)connecting is held here and sent once the shell answered, so a
+ * fresh terminal still attaching, a network blip or a runner restart does not eat what the learner
+ * typed. Only a little is held: past `heldInputMaxChars` further input is refused (and the banner
+ * says typing is paused), because minutes of blind typing replayed into a shell would surprise more
+ * than help. Held input is dropped when the shell ended or the retries gave up: a new shell must not
+ * run keystrokes meant for the old.
  */
 export const heldInputMaxChars = 1024;
 

@@ -161,7 +161,7 @@ describe('terminal connection', () => {
     expect(t.output.at(-1)).toBe('[first]$ ');
   });
 
-  it('holds a little typing while reconnecting and sends it after the size', async () => {
+  it('holds a little typing while reconnecting and sends it once the shell answered', async () => {
     const t = setUp();
     t.connection.connect();
     await settle();
@@ -171,10 +171,82 @@ describe('terminal connection', () => {
     expect(t.connection.sendInput('x'.repeat(5_000))).toBe('refused');
     await vi.advanceTimersByTimeAsync(500);
     t.last().open();
+    expect(t.last().messages()).toEqual([{ type: 'resize', cols: 100, rows: 30 }]);
+    t.last().output('$ ');
     expect(t.last().messages()).toEqual([
       { type: 'resize', cols: 100, rows: 30 },
       { type: 'input', data: 'echo back\r' },
     ]);
+  });
+
+  it('holds keys typed the moment it connects until the shell answers, then sends them in order', async () => {
+    const t = setUp();
+    t.connection.connect();
+    // Before the token came, and before the socket opened.
+    expect(t.connection.sendInput('c')).toBe('held');
+    await settle();
+    expect(t.connection.sendInput('l')).toBe('held');
+    // The socket is open, but the runner has not attached the shell yet.
+    t.last().open();
+    expect(t.connection.sendInput('ear')).toBe('held');
+    expect(t.connection.sendInput('\r')).toBe('held');
+    expect(t.last().messages()).toEqual([{ type: 'resize', cols: 100, rows: 30 }]);
+
+    t.last().output('$ ');
+    expect(t.status()).toBe('connected');
+    expect(t.connection.sendInput('ls\r')).toBe('sent');
+    expect(t.last().messages()).toEqual([
+      { type: 'resize', cols: 100, rows: 30 },
+      { type: 'input', data: 'clear\r' },
+      { type: 'input', data: 'ls\r' },
+    ]);
+    // The output reaches the screen before the held keys' echo can.
+    expect(t.output).toEqual(['[first]$ ']);
+  });
+
+  it('sends nothing typed on a first connection that never attached, and all of it on the next', async () => {
+    const t = setUp();
+    t.connection.connect();
+    await settle();
+    const first = t.last();
+    first.open();
+    expect(t.connection.sendInput('echo ')).toBe('held');
+    expect(t.connection.sendBinary('\x1b[M !!')).toBeUndefined();
+    expect(t.status()).toBe('connecting');
+    first.drop('The terminal could not be opened.');
+    expect(t.status()).toBe('reconnecting');
+    expect(t.connection.sendInput('42\r')).toBe('held');
+
+    await vi.advanceTimersByTimeAsync(500);
+    const second = t.last();
+    expect(second).not.toBe(first);
+    second.open();
+    second.output('$ ');
+    expect(first.messages()).toEqual([{ type: 'resize', cols: 100, rows: 30 }]);
+    expect(second.messages()).toEqual([
+      { type: 'resize', cols: 100, rows: 30 },
+      { type: 'input', data: 'echo 42\r' },
+    ]);
+  });
+
+  it('drops what was held when the retries give up, so a new shell never runs it', async () => {
+    let now = 0;
+    const t = setUp({ now: () => now });
+    t.connection.connect();
+    await settle();
+    expect(t.connection.sendInput('rm -rf build\r')).toBe('held');
+    t.last().drop();
+    now = 3 * 60_000;
+    await vi.advanceTimersByTimeAsync(500);
+    t.last().drop();
+    expect(t.status()).toBe('failed');
+    expect(t.connection.sendInput('x')).toBe('refused');
+
+    t.connection.connect();
+    await settle();
+    t.last().open();
+    t.last().output('$ ');
+    expect(t.last().messages()).toEqual([{ type: 'resize', cols: 100, rows: 30 }]);
   });
 
   it('shows the token endpoint’s error and keeps trying', async () => {

@@ -2,6 +2,11 @@
  * One learner's terminal connection: opens the WebSocket with a fresh single-use token, speaks the
  * runner's protocol, and reconnects by itself with backoff until it gives up. Knows nothing about
  * xterm or React; `LabTerminal` wires it to both.
+ *
+ * Nothing typed is lost to a shell that is not there yet: input goes out only once this connection's
+ * shell answered (its first output: tmux has drawn the screen and reads keys). Until then, from the
+ * first key typed into a fresh terminal, across a socket that opened but never attached, a failed
+ * attempt and the retries, it is held and sent in order at the first output.
  */
 import {
   initialConnectionState,
@@ -58,6 +63,8 @@ export class TerminalConnection {
   private state: ConnectionState = initialConnectionState;
   private socket: TerminalSocket | null = null;
   private isSocketOpen = false;
+  /** This connection's shell answered (its first output came): input may go straight to it. */
+  private isShellAttached = false;
   /** Bumped by every attempt and by dispose: a callback of an older attempt does nothing. */
   private attempt = 0;
   private isAttemptInFlight = false;
@@ -96,9 +103,12 @@ export class TerminalConnection {
     if (this.state.status === 'reconnecting' && !this.isAttemptInFlight) void this.open();
   }
 
-  /** Sends typed or pasted text; held while (re)connecting, refused when there is no shell. */
+  /**
+   * Sends typed or pasted text to the shell; held while (re)connecting, until the shell answered,
+   * and refused when there will be no shell (or too much is held already).
+   */
   sendInput(data: string): InputResult {
-    if (this.socket && this.isSocketOpen && this.socket.readyState === socketOpen) {
+    if (this.socket && this.isShellReady()) {
       for (const message of encodeInput(data)) this.socket.send(message);
       return 'sent';
     }
@@ -110,7 +120,7 @@ export class TerminalConnection {
 
   /** xterm's binary strings (some mouse reports); meaningless later, so never held. */
   sendBinary(data: string): void {
-    if (this.socket && this.isSocketOpen && this.socket.readyState === socketOpen) {
+    if (this.socket && this.isShellReady()) {
       this.socket.send(encodeBinaryInput(data));
     }
   }
@@ -138,6 +148,7 @@ export class TerminalConnection {
     this.retryTimer = undefined;
     this.closeSocket();
     const attempt = ++this.attempt;
+    this.isShellAttached = false;
     this.isAttemptInFlight = true;
 
     let token: string;
@@ -165,9 +176,10 @@ export class TerminalConnection {
       if (attempt !== this.attempt) return;
       this.isSocketOpen = true;
       this.isAttemptInFlight = false;
+      // The size first: the runner sizes the shell's terminal with it before starting tmux. What
+      // was typed waits for the shell (the first output): keys written before tmux reads them may
+      // be lost, and the socket may yet close without a shell.
       socket.send(encodeResize(this.options.size()));
-      const held = this.heldInput.take();
-      if (held) for (const message of encodeInput(held)) socket.send(message);
     };
     socket.onmessage = (event) => {
       if (attempt !== this.attempt) return;
@@ -175,8 +187,12 @@ export class TerminalConnection {
       if (frame.type === 'output') {
         const isFirstOfConnection = !hasOutput;
         hasOutput = true;
-        if (isFirstOfConnection) this.dispatch({ type: 'attached' });
+        if (isFirstOfConnection) {
+          this.isShellAttached = true;
+          this.dispatch({ type: 'attached' });
+        }
         this.options.onOutput(frame.bytes, isFirstOfConnection);
+        if (isFirstOfConnection) this.sendHeldInput(socket);
       } else if (frame.type === 'exit') {
         hasExited = true;
         this.heldInput.clear();
@@ -193,9 +209,28 @@ export class TerminalConnection {
       if (attempt !== this.attempt || this.socket !== socket) return;
       this.socket = null;
       this.isSocketOpen = false;
+      this.isShellAttached = false;
       if (hasExited) return;
       this.lost(event.reason || null);
     };
+  }
+
+  /** Whether input can go to the shell now: the socket is open and its shell answered. */
+  private isShellReady(): boolean {
+    return (
+      this.socket !== null &&
+      this.isSocketOpen &&
+      this.isShellAttached &&
+      this.socket.readyState === socketOpen
+    );
+  }
+
+  /** What was typed before the shell answered, in order, once it has. */
+  private sendHeldInput(socket: TerminalSocket): void {
+    const held = this.heldInput.take();
+    if (held && socket.readyState === socketOpen) {
+      for (const message of encodeInput(held)) socket.send(message);
+    }
   }
 
   /** The attempt failed or the connection dropped: wait and try again, or give up. */
@@ -221,6 +256,7 @@ export class TerminalConnection {
     const socket = this.socket;
     this.socket = null;
     this.isSocketOpen = false;
+    this.isShellAttached = false;
     if (!socket) return;
     socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
     socket.close(normalClosure);
