@@ -17,6 +17,10 @@ describe('runnerPathFor', () => {
     expect(runnerPathFor(`/runner/v1/sessions/${id}/services/5000/api/2.0/x`)).toBe(
       `/v1/sessions/${id}/services/5000/api/2.0/x`,
     );
+    // Percent-encoding that hides no dot segment or slash passes untouched.
+    expect(runnerPathFor(`/runner/v1/sessions/${id}/services/5000/%C3%A9t%C3%A9/a%20b..txt`)).toBe(
+      `/v1/sessions/${id}/services/5000/%C3%A9t%C3%A9/a%20b..txt`,
+    );
   });
 
   it('refuses the server-only API and anything odd', () => {
@@ -30,6 +34,16 @@ describe('runnerPathFor', () => {
       `/runner/v1/sessions/${id}/files/../exec`,
       `/runner/v1/sessions/../../etc/files`,
       `/runnerx/v1/sessions/${id}/files`,
+      // Dots, slashes and backslashes a URL parser would resolve after the check.
+      `/runner/v1/sessions/${id}/services/5000/%2e%2e/%2e%2e/exec`,
+      `/runner/v1/sessions/${id}/services/5000/%2E%2E/%2E%2E/checks`,
+      `/runner/v1/sessions/${id}/services/5000/.%2e/.%2e/stop`,
+      `/runner/v1/sessions/${id}/services/5000/./x`,
+      `/runner/v1/sessions/${id}/services/5000/..%2F..%2Fexec`,
+      `/runner/v1/sessions/${id}/services/5000/..%5C..%5Cexec`,
+      `/runner/v1/sessions/${id}/services/5000/..\\..\\exec`,
+      `/runner/v1/sessions/${id}/services/5000/%E0%A4%A`,
+      `/runner/v1/sessions/${id}/files%2Ftree`,
       '/v1/sessions',
       undefined,
     ]) {

@@ -16,12 +16,34 @@ const browserPath = new RegExp(
   `^/v1/sessions/${sessionIdSource}/(files(/tree|/move)?|terminal|services/\\d{1,5}(/.*)?)$`,
 );
 
-/** The runner path for a `/runner/…` URL, or null when it is not one a browser may use. */
+/**
+ * Whether a path means what it says: no segment is, or decodes to, `.` or `..`, and none hides a
+ * slash or a backslash behind percent-encoding (`%2e%2e`, `%2F`, `%5C`) or is malformed. A URL
+ * parser (the proxy library's, the runner's router) would otherwise resolve what the check saw as
+ * `services/5000/%2e%2e/%2e%2e/exec` into another endpoint after the check.
+ */
+function isPlainPath(pathname: string): boolean {
+  if (pathname.includes('\\')) return false;
+  return pathname.split('/').every((segment) => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return false;
+    }
+    return decoded !== '.' && decoded !== '..' && !/[/\\]/.test(decoded);
+  });
+}
+
+/**
+ * The runner path for a `/runner/…` URL, or null when it is not one a browser may use. The path is
+ * checked as the runner will read it, and forwarded exactly as checked.
+ */
 export function runnerPathFor(url: string | undefined): string | null {
   if (!url?.startsWith(`${browserProxyPrefix}/`)) return null;
   const rest = url.slice(browserProxyPrefix.length);
   const pathname = rest.split('?')[0] ?? '';
-  if (pathname.includes('..') || !browserPath.test(pathname)) return null;
+  if (!isPlainPath(pathname) || !browserPath.test(pathname)) return null;
   return rest;
 }
 

@@ -3,6 +3,7 @@
  * knowing the other's sandbox id: every /runner request needs a token the web app mints only for
  * the signed-in learner's own sandbox, and no endpoint takes a user id from a learner.
  */
+import http from 'node:http';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseUrl, signUp, type Account } from './support';
@@ -25,6 +26,17 @@ async function tokenOf(account: Account): Promise<TokenBody> {
   const response = await account.client.post(`/api/labs/${labId}/token`);
   expect(response.status).toBe(200);
   return (await response.json()) as TokenBody;
+}
+
+/** The status of a GET sent with exactly this path, as a hostile client could send it. */
+function rawStatus(path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(new URL(baseUrl), { path }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('error', reject);
+  });
 }
 
 /** Whether a WebSocket to the terminal opens (true) or is refused (the HTTP status). */
@@ -107,6 +119,16 @@ describe('learner isolation', () => {
     ]) {
       const response = await bob.client.get(path);
       expect(response.status).toBe(404);
+    }
+    // Nor with dots or slashes percent-encoded past the check (sent raw: fetch would resolve them).
+    const { token } = await tokenOf(bob);
+    for (const path of [
+      `/runner/v1/sessions/${bobSession}/services/5000/%2e%2e/%2e%2e/exec?token=${token}`,
+      `/runner/v1/sessions/${bobSession}/services/5000/%2E%2E/%2E%2E/%2E%2E/%2E%2E/%2E%2E/metrics`,
+      `/runner/v1/sessions/${bobSession}/services/5000/..%2F..%2Fexec?token=${token}`,
+      `/runner/v1/sessions/${bobSession}/services/5000/..\\..\\exec?token=${token}`,
+    ]) {
+      expect(await rawStatus(path), path).toBe(404);
     }
   });
 
