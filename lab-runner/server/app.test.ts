@@ -19,12 +19,14 @@ function asServer(request: InjectOptions): InjectOptions {
 }
 
 describe('the runner app', () => {
-  it('serves health and metrics to anyone', async () => {
+  it('serves health to anyone, and metrics to the server only', async () => {
     await runner.startSession('alice');
     const health = await runner.app.inject({ method: 'GET', url: '/v1/health' });
     expect(health.statusCode).toBe(200);
     expect(health.json()).toEqual({ status: 'ok', sessions: 1, pool: 0 });
-    const metrics = await runner.app.inject({ method: 'GET', url: '/metrics' });
+    const anonymous = await runner.app.inject({ method: 'GET', url: '/metrics' });
+    expect(anonymous.statusCode).toBe(401);
+    const metrics = await runner.app.inject(asServer({ method: 'GET', url: '/metrics' }));
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toContain('mlops_academy_sessions{state="ready"} 1');
   });

@@ -15,7 +15,7 @@ import type { NonceRegistry } from './nonces';
 import { checkRoutes } from './routes/checks';
 import { execRoutes } from './routes/exec';
 import { fileRoutes } from './routes/files';
-import { healthRoutes } from './routes/health';
+import { healthRoutes, metricsRoutes } from './routes/health';
 import { serviceRoutes } from './routes/services';
 import { sessionRoutes } from './routes/sessions';
 import { terminalRoutes } from './routes/terminal';
@@ -55,11 +55,12 @@ export async function buildRunnerApp(options: RunnerAppOptions): Promise<Fastify
 
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
-  await app.register(healthRoutes, { sessions, metrics });
+  await app.register(healthRoutes, { sessions });
 
   // Only the web app calls these.
   await app.register(async (serverScope) => {
     serverScope.addHook('onRequest', serverScopeGuard(secret));
+    await serverScope.register(metricsRoutes, { metrics });
     await serverScope.register(sessionRoutes, { sessions });
     await serverScope.register(execRoutes, { sessions });
     await serverScope.register(checkRoutes, { sessions, labs, metrics });
