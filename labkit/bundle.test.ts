@@ -62,10 +62,23 @@ describe('the labkit bundle for the sandbox image', () => {
     };
     const size = (list: string[]) => list.reduce((total, file) => total + files.get(file)!.length, 0);
     const pipeline = loaded(['lib/labkit.mjs', commandChunk('pipeline')]);
-    const serve = loaded(['lib/labkit.mjs', commandChunk('serve')]);
+    const serveChunk = commandChunk('serve');
+    const serve = loaded(['lib/labkit.mjs', serveChunk]);
+    const hasFastify = (file: string) => files.get(file)!.includes('fastify');
     expect(pipeline.length).toBeGreaterThan(2); // the shared chunks were followed
-    expect(pipeline.some((file) => files.get(file)!.includes('fastify'))).toBe(false);
-    expect(serve.some((file) => files.get(file)!.includes('fastify'))).toBe(true);
+    expect(pipeline.some(hasFastify)).toBe(false);
+    // `serve` loads the code of the one service it serves, by import(): each brings Fastify, and
+    // neither brings the other.
+    expect(serve.some(hasFastify)).toBe(false);
+    const services = [...files.get(serveChunk)!.matchAll(/import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g)].map(
+      ([, target]) => path.posix.join(path.posix.dirname(serveChunk), target!),
+    );
+    expect(services).toHaveLength(2);
+    for (const [index, service] of services.entries()) {
+      const closure = loaded([service]);
+      expect(closure.some(hasFastify)).toBe(true);
+      expect(closure).not.toContain(services[1 - index]);
+    }
     expect(size(pipeline)).toBeLessThan(size([...files.keys()]) / 2);
     // The entry itself imports no command statically.
     expect(loaded(['lib/labkit.mjs']).every((file) => size([file]) < 4096)).toBe(true);

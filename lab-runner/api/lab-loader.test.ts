@@ -137,7 +137,7 @@ describe('loadLab', () => {
     );
     expectProblem(
       project({ ...validLab(), services: ['serving-gateway'] }).load,
-      /field "services\.0": "serving-gateway" is not a labkit service \(available: tracking\)/,
+      /field "services\.0": "serving-gateway" is not a labkit service \(available: tracking, pipelines\)/,
     );
     expectProblem(
       project({ ...validLab(), open: ['nope.py'] }).load,

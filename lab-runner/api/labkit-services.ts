@@ -1,10 +1,14 @@
 /**
- * The labkit services a lab can list in `lab.yaml` (`services: [tracking]`): where each listens
- * inside the sandbox, the environment the learner's processes get for it, and how the runner tells
- * that it answers. Shared by the lab format (validation), the lab runner (start-up, environment)
- * and the workspace (service tabs). Plain data: safe to import from client components.
+ * The labkit services a lab can list in `lab.yaml` (`services: [tracking, pipelines]`): where each
+ * listens inside the sandbox, the environment the learner's processes get for it, and how the
+ * runner tells that it answers. Shared by the lab format (validation), the lab runner (start-up,
+ * environment), labkit (`labkit services`, `labkit serve`) and the workspace (service tabs). Plain
+ * data: safe to import from client components.
  */
-export type LabkitServiceName = 'tracking';
+export type LabkitServiceName = 'tracking' | 'pipelines';
+
+/** The learner's workspace in a sandbox: what the pipelines service reads (and never writes). */
+export const sandboxWorkspace = '/home/learner/work';
 
 export type LabkitService = {
   name: LabkitServiceName;
@@ -25,6 +29,14 @@ export const labkitServices: Record<LabkitServiceName, LabkitService> = {
     port: 5000,
     healthPath: '/health',
     environment: { MLFLOW_TRACKING_URI: 'http://127.0.0.1:5000' },
+  },
+  pipelines: {
+    name: 'pipelines',
+    title: 'Pipelines',
+    port: 5100,
+    healthPath: '/health',
+    // The learner runs `labkit pipeline …` themselves; the service only shows the project.
+    environment: {},
   },
 };
 

@@ -75,14 +75,16 @@ export class WarmPool {
 
   /**
    * Makes a taken sandbox the learner's: their labels, the lab's limits and starter files. The
-   * services started ahead are stopped for a lab without them, in the background: the sandbox is
-   * usable meanwhile, and 30 learners starting at once do not queue 30 more execs before their
-   * shells.
+   * services started ahead that the lab does not list are stopped (all of them, data included, for
+   * a lab without services), in the background: the sandbox is usable meanwhile, and 30 learners
+   * starting at once do not queue 30 more execs before their shells.
    */
   async handOut(entry: PoolEntry, labels: SandboxLabels, lab: LabSandbox): Promise<void> {
     await this.options.driver.assign(entry.id, labels, lab.resources, lab.starterFiles);
-    if (lab.services.length) return;
-    void stopServices(this.options.driver, entry.id).catch((error: unknown) =>
+    const unlisted = labkitServiceNames.filter((name) => !lab.services.includes(name));
+    if (!unlisted.length) return;
+    const stopped = lab.services.length ? unlisted : undefined;
+    void stopServices(this.options.driver, entry.id, stopped).catch((error: unknown) =>
       this.options.log(
         `session ${entry.id}: could not stop the pool's services: ${(error as Error).message}`,
       ),

@@ -102,4 +102,21 @@ describe('stopServices', () => {
       }),
     ]);
   });
+
+  it('stops only the services named, with their data and logs, leaving the others running', async () => {
+    const driver = await sandbox();
+    await stopServices(driver, 's1', ['pipelines', 'not-a-service']);
+    expect(execs(driver)).toEqual([
+      expect.objectContaining({
+        user: 'labkit',
+        cmd: [
+          'sh',
+          '-c',
+          "LABKIT_HOME='/var/lib/labkit' labkit services down pipelines && cd '/var/lib/labkit' && rm -rf pipelines pipelines.log",
+        ],
+      }),
+    ]);
+    await stopServices(driver, 's1', []);
+    expect(execs(driver)).toHaveLength(1);
+  });
 });

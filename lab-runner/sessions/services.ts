@@ -213,19 +213,26 @@ export async function startServices(
 }
 
 /**
- * Stops every labkit service and empties their data folder, for a warm-pool sandbox handed to a
- * lab without services. Pool sandboxes are always of the current layout (a runner does not adopt
- * older ones), so the services account is the labkit user's.
+ * Stops labkit services of a warm-pool sandbox handed to a lab that does not list them: every
+ * service, emptying their data folder, for a lab without services; else only the ones named, with
+ * their data and logs, so an idle sandbox runs no service its lab does not use. Pool sandboxes are
+ * always of the current layout (a runner does not adopt older ones), so the services account is
+ * the labkit user's.
  */
-export async function stopServices(driver: SandboxDriver, sessionId: string): Promise<void> {
+export async function stopServices(
+  driver: SandboxDriver,
+  sessionId: string,
+  services?: readonly string[],
+): Promise<void> {
   const { dataDir } = labkitServicesAccount;
+  const names = services === undefined ? undefined : serviceNames(services);
+  if (names?.length === 0) return;
+  const script = names
+    ? `LABKIT_HOME=${shellQuote(dataDir)} labkit services down ${names.join(' ')} && cd ${shellQuote(dataDir)} && rm -rf ${names.flatMap((name) => [name, `${name}.log`]).join(' ')}`
+    : `LABKIT_HOME=${shellQuote(dataDir)} labkit services down && find ${shellQuote(dataDir)} -mindepth 1 -delete`;
   await driver.exec(sessionId, {
     ...asAccount(labkitServicesAccount),
-    cmd: [
-      'sh',
-      '-c',
-      `LABKIT_HOME=${shellQuote(dataDir)} labkit services down && find ${shellQuote(dataDir)} -mindepth 1 -delete`,
-    ],
+    cmd: ['sh', '-c', script],
     timeoutMs: servicesStopTimeoutMs,
     outputLimitBytes: 4 * 1024,
   });

@@ -1,25 +1,39 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { tempDirsForEachTest } from '@/tests/support/temp-dir';
-import { parseServeArguments } from './serve';
+import { parseServeArguments, serve } from './serve';
 
 const newDir = tempDirsForEachTest('labkit-serve-');
 
 describe('parseServeArguments', () => {
   it('reads the service, port, host and data folder, with defaults', () => {
-    expect(parseServeArguments(['tracking', '--port', '5055', '--data', '/tmp/x'])).toEqual({
+    expect(parseServeArguments(['tracking', '--port', '5055', '--data', '/tmp/x'], {})).toEqual({
       service: 'tracking',
       port: 5055,
       host: '127.0.0.1',
       dataDir: '/tmp/x',
+      workspace: '/home/learner/work',
     });
     expect(parseServeArguments(['tracking', '--data', '/tmp/x']).port).toBe(5000);
   });
 
+  it('serves pipelines on its own port, over the workspace given, else $LABKIT_WORKSPACE, else the sandbox’s', () => {
+    expect(parseServeArguments(['pipelines', '--data', '/tmp/x'], {})).toMatchObject({
+      service: 'pipelines',
+      port: 5100,
+      workspace: '/home/learner/work',
+    });
+    const env = { LABKIT_WORKSPACE: '/srv/project' };
+    expect(parseServeArguments(['pipelines', '--data', '/tmp/x'], env).workspace).toBe('/srv/project');
+    expect(parseServeArguments(['pipelines', '--data', '/tmp/x', '--workspace', '/w'], env).workspace).toBe(
+      '/w',
+    );
+  });
+
   it('says what is wrong with bad arguments', () => {
-    expect(() => parseServeArguments([])).toThrow(/Name a service to serve: tracking/);
+    expect(() => parseServeArguments([])).toThrow(/Name a service to serve: tracking, pipelines/);
     expect(() => parseServeArguments(['serving', '--data', 'x'])).toThrow(/Name a service/);
     expect(() => parseServeArguments(['tracking', '--port', 'eighty', '--data', 'x'])).toThrow(
       /--port must be/,
@@ -92,4 +106,21 @@ describe('labkit serve tracking', () => {
       await stop(second);
     }
   }, 60_000);
+});
+
+describe('labkit serve pipelines', () => {
+  it('serves the workspace named, read-only, and stops when asked', async () => {
+    const workspace = newDir();
+    const port = await freePort();
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const stop = await serve({ service: 'pipelines', port, host: '127.0.0.1', dataDir: newDir(), workspace });
+    try {
+      expect(await (await fetch(`http://127.0.0.1:${port}/health`)).text()).toBe('OK');
+      const view = await fetch(`http://127.0.0.1:${port}/api/v1/pipeline`);
+      expect(await view.json()).toMatchObject({ project: null, projects: [] });
+    } finally {
+      await stop();
+      log.mockRestore();
+    }
+  });
 });

@@ -1,22 +1,42 @@
 /**
- * `labkit serve <service> [--port N] [--host H] [--data DIR]`: runs one labkit service in the
- * foreground until SIGINT/SIGTERM. Today the only service is `tracking` (MLflow-compatible tracking
- * server and model registry). `npm run labkit -- serve tracking --port 5055 --data <dir>` runs it on
- * the host; in sandboxes it will listen on 127.0.0.1:5000.
+ * `labkit serve <service> [--port N] [--host H] --data DIR [--workspace DIR]`: runs one labkit
+ * service in the foreground until SIGINT/SIGTERM: `tracking` (the MLflow-compatible tracking server
+ * and model registry, 127.0.0.1:5000 in sandboxes) or `pipelines` (the read-only view of the
+ * learner's DVC project for the Pipelines tab, 127.0.0.1:5100). `npm run labkit -- serve tracking
+ * --port 5055 --data <dir>` runs one on the host. Each service's code is imported only when it is
+ * the one served, so each process compiles only its own.
  */
 import { parseArgs } from 'node:util';
-import { labkitServiceNames, labkitServices as serviceTable } from '@/lab-runner/api/labkit-services';
-import { buildTrackingServer } from '../tracking/server';
+import type { FastifyInstance } from 'fastify';
+import {
+  labkitServiceNames,
+  labkitServices as serviceTable,
+  sandboxWorkspace,
+} from '@/lab-runner/api/labkit-services';
 
 export const labkitServices = labkitServiceNames;
 export type LabkitService = (typeof labkitServices)[number];
 
-const defaultPorts: Record<LabkitService, number> = { tracking: serviceTable.tracking.port };
+export type ServeOptions = {
+  service: LabkitService;
+  port: number;
+  host: string;
+  dataDir: string;
+  /** The workspace the pipelines service reads: `--workspace`, `$LABKIT_WORKSPACE`, else the sandbox's. */
+  workspace: string;
+};
 
-export type ServeOptions = { service: LabkitService; port: number; host: string; dataDir: string };
+const builders: Record<LabkitService, (options: ServeOptions) => Promise<FastifyInstance>> = {
+  tracking: async ({ dataDir }) => (await import('../tracking/server')).buildTrackingServer({ dataDir }),
+  pipelines: async ({ dataDir, workspace }) =>
+    (await import('../pipelines/service/server')).buildPipelinesServer({ dataDir, workspace }),
+};
 
 /** Reads `serve` arguments; throws an Error whose message says what is wrong. */
-export function parseServeArguments(args: string[]): ServeOptions {
+export function parseServeArguments(
+  args: string[],
+  env: Record<string, string | undefined> = process.env,
+): ServeOptions {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -25,6 +45,7 @@ export function parseServeArguments(args: string[]): ServeOptions {
       port: { type: 'string' },
       host: { type: 'string', default: '127.0.0.1' },
       data: { type: 'string' },
+      workspace: { type: 'string' },
     },
   });
   const [service, ...extra] = positionals;
@@ -32,16 +53,17 @@ export function parseServeArguments(args: string[]): ServeOptions {
     throw new Error(`Name a service to serve: ${labkitServices.join(', ')}.`);
   }
   if (extra.length) throw new Error(`Unexpected argument "${extra[0]}".`);
-  const port = values.port === undefined ? defaultPorts[service as LabkitService] : Number(values.port);
+  const port = values.port === undefined ? serviceTable[service as LabkitService].port : Number(values.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new Error(`--port must be a port number (1–65535), not "${values.port}".`);
   }
   if (!values.data) throw new Error('--data <dir> is required: where the service keeps its data.');
-  return { service: service as LabkitService, port, host: values.host, dataDir: values.data };
+  const workspace = values.workspace || env.LABKIT_WORKSPACE || sandboxWorkspace;
+  return { service: service as LabkitService, port, host: values.host, dataDir: values.data, workspace };
 }
 
 export async function serve(options: ServeOptions): Promise<() => Promise<void>> {
-  const app = await buildTrackingServer({ dataDir: options.dataDir });
+  const app = await builders[options.service](options);
   await app.listen({ port: options.port, host: options.host });
   console.log(
     `labkit ${options.service}: listening on http://${options.host}:${options.port} (data in ${options.dataDir})`,
@@ -49,7 +71,7 @@ export async function serve(options: ServeOptions): Promise<() => Promise<void>>
   return () => app.close();
 }
 
-export const serveUsage = 'Usage: labkit serve <tracking> --data <dir> [--port N] [--host H]';
+export const serveUsage = `Usage: labkit serve <${labkitServiceNames.join('|')}> --data <dir> [--port N] [--host H] [--workspace <dir>]`;
 
 /** `labkit serve …`: runs until SIGINT or SIGTERM, then closes the service cleanly. */
 export const serveCommand = {

@@ -8,7 +8,8 @@
  * of records, or a mapping holding one), CSV or TSV; without `x` the record's index is the step,
  * without `y` the record's last field is drawn. Templates: `linear`/`simple`/`smooth` (lines),
  * `scatter`, `bar_horizontal`(`_sorted`) and `confusion`(`_normalized`). Images (PNG, JPEG, GIF,
- * SVG) are copied beside the page and shown as they are.
+ * SVG) are copied beside the page and shown as they are. `collectPlots` draws them in memory, for
+ * the pipelines service, which must not write into the project.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -262,17 +263,19 @@ function confusionSvg(spec: PlotSpec): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img">${parts.join('')}</svg>`;
 }
 
-type Section = { title: string; body: string };
+/**
+ * One plot of the project: a chart drawn as SVG (text escaped; shapes and text only), or an image
+ * file shown as it is. `sources` are the files it was drawn from.
+ */
+export type CollectedPlot =
+  | { kind: 'chart'; id: string; title: string; svg: string; sources: string[] }
+  | { kind: 'image'; id: string; title: string; file: string; sources: string[] };
 
-/** Draws every plot of the project into `outDir/index.html`; returns the page and what was drawn. */
-export function renderPlots(
-  project: Project,
-  outDir: string,
-): { index: string; count: number; warnings: string[] } {
+/** Every plot the project declares, drawn in memory, with a warning for each that cannot be. */
+export function collectPlots(project: Project): { plots: CollectedPlot[]; warnings: string[] } {
   const { repo } = project;
-  const sections: Section[] = [];
+  const plots: CollectedPlot[] = [];
   const warnings: string[] = [];
-  const staticDir = path.join(outDir, 'static');
   const filesOf = (absolute: string) => {
     const stat = fs.statSync(absolute, { throwIfNoEntry: false });
     if (!stat) return [];
@@ -285,20 +288,12 @@ export function renderPlots(
   const addFile = (file: string, props: Props) => {
     const display = repo.relative(file);
     if (imageExtensions.has(path.extname(file).toLowerCase())) {
-      fs.mkdirSync(staticDir, { recursive: true });
-      const name = display.replace(/[\\/]/g, '_');
-      fs.copyFileSync(file, path.join(staticDir, name));
-      sections.push({
-        title: display,
-        body: `<img src="static/${escapeHtml(name)}" alt="${escapeHtml(display)}">`,
-      });
+      plots.push({ kind: 'image', id: display, title: display, file, sources: [file] });
       return;
     }
     try {
-      sections.push({
-        title: props.title ?? display,
-        body: chartSvg(specFor(display, [{ file, label: display }], props, repo.root)),
-      });
+      const svg = chartSvg(specFor(display, [{ file, label: display }], props, repo.root));
+      plots.push({ kind: 'chart', id: display, title: props.title ?? display, svg, sources: [file] });
     } catch (error) {
       warnings.push(`${display}: ${(error as Error).message}`);
     }
@@ -331,7 +326,9 @@ export function renderPlots(
           continue;
         }
         try {
-          sections.push({ title: given.title ?? id, body: chartSvg(specFor(id, files, given, base)) });
+          const svg = chartSvg(specFor(id, files, given, base));
+          const sources = files.map(({ file }) => file);
+          plots.push({ kind: 'chart', id, title: given.title ?? id, svg, sources });
         } catch (error) {
           warnings.push(`plot '${id}': ${(error as Error).message}`);
         }
@@ -342,6 +339,24 @@ export function renderPlots(
       for (const file of files) addFile(file, given);
     }
   }
+  return { plots, warnings };
+}
+
+/** Draws every plot of the project into `outDir/index.html`; returns the page and what was drawn. */
+export function renderPlots(
+  project: Project,
+  outDir: string,
+): { index: string; count: number; warnings: string[] } {
+  const { plots, warnings } = collectPlots(project);
+  const staticDir = path.join(outDir, 'static');
+  const sections = plots.map((plot) => {
+    if (plot.kind === 'chart') return { title: plot.title, body: plot.svg };
+    // Images are copied beside the page.
+    fs.mkdirSync(staticDir, { recursive: true });
+    const name = plot.id.replace(/[\\/]/g, '_');
+    fs.copyFileSync(plot.file, path.join(staticDir, name));
+    return { title: plot.title, body: `<img src="static/${escapeHtml(name)}" alt="${escapeHtml(plot.id)}">` };
+  });
   fs.mkdirSync(outDir, { recursive: true });
   const index = path.join(outDir, 'index.html');
   const body = sections

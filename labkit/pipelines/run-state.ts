@@ -1,5 +1,5 @@
 /**
- * What labkit remembers of each stage's last run, for `status --json` and a future Pipelines tab:
+ * What labkit remembers of each stage's last run, for `status --json` and the Pipelines tab:
  * running / succeeded / failed / restored from the cache, when, how long, the exit code, and the
  * log file (`.dvc/tmp/labkit/logs/<stage>.log`, the command's output with a header and a footer).
  * Kept in `.dvc/tmp/labkit/stage-runs.json`, rewritten atomically at each change. A run marked
@@ -75,9 +75,24 @@ export class ReproLockedError extends Error {
   override name = 'ReproLockedError';
 }
 
+function reproLockPath(repo: DvcRepo): string {
+  return path.join(repo.labkitDir, 'repro.lock');
+}
+
+/** The pid of the `repro` (or `exp run`) running in the repository now, if one is. */
+export function reproRunning(repo: DvcRepo): number | undefined {
+  let holder: number;
+  try {
+    holder = Number(fs.readFileSync(reproLockPath(repo), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  return Number.isInteger(holder) && holder > 0 && isAlive(holder) ? holder : undefined;
+}
+
 /** Takes the repository's repro lock; returns the function that releases it. */
 export function acquireReproLock(repo: DvcRepo): () => void {
-  const file = path.join(repo.labkitDir, 'repro.lock');
+  const file = reproLockPath(repo);
   fs.mkdirSync(repo.labkitDir, { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

@@ -15,6 +15,8 @@ const pagesByService: Record<LabkitServiceName, ServicePageInfo[]> = {
     { id: 'experiments', service: 'tracking', title: 'Experiments' },
     { id: 'models', service: 'tracking', title: 'Models' },
   ],
+  // Its Pipelines tab comes next; until then the service runs without a page.
+  pipelines: [],
 };
 
 /** The pages of the services a lab lists, in the order listed; unknown names add none. */

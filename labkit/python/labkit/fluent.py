@@ -177,6 +177,15 @@ class ActiveRun(Run):
         return False
 
 
+# What `labkit pipeline repro` exports to each stage's command, and the run tags they become: the
+# stage that logged the run and the run-cache key of its inputs (command, dependency hashes and
+# parameter values), so a run can be traced to the exact pipeline state that produced it.
+PIPELINE_TAGS = {
+    "LABKIT_PIPELINE_STAGE": "labkit.pipeline.stage",
+    "LABKIT_PIPELINE_LOCK_HASH": "labkit.pipeline.lock_hash",
+}
+
+
 def _default_tags():
     tags = {"mlflow.source.type": "LOCAL"}
     try:
@@ -186,6 +195,10 @@ def _default_tags():
     source = sys.argv[0] if sys.argv and sys.argv[0] else ""
     if source and source not in ("-c", "-"):
         tags["mlflow.source.name"] = source
+    for variable, tag in PIPELINE_TAGS.items():
+        value = os.environ.get(variable)
+        if value:
+            tags[tag] = value
     return tags
 
 
@@ -201,6 +214,10 @@ def start_run(run_id=None, experiment_id=None, run_name=None, nested=False, tags
             ``nested=True``, starting a run while another is active raises an error.
         tags: a dict of tags to set on the run.
         description: the run's note (the ``mlflow.note.content`` tag).
+
+    A new run started by a stage of ``labkit pipeline repro`` is tagged ``labkit.pipeline.stage``
+    and ``labkit.pipeline.lock_hash`` (from ``$LABKIT_PIPELINE_STAGE`` and
+    ``$LABKIT_PIPELINE_LOCK_HASH``, which repro sets for each stage's command).
 
     Use it as ``with labkit.start_run(): ...`` so the run ends by itself.
     """

@@ -27,6 +27,31 @@ def test_a_with_block_makes_a_finished_run_with_its_name_and_tags(experiment, cl
     assert mlflow.last_active_run().info.run_id == run.info.run_id
 
 
+def test_a_run_logged_by_a_pipeline_stage_is_tagged_with_the_stage_and_its_lock_hash(experiment, client, monkeypatch):
+    monkeypatch.setenv("LABKIT_PIPELINE_STAGE", "sub/dvc.yaml:train@us")
+    monkeypatch.setenv("LABKIT_PIPELINE_LOCK_HASH", "ab" * 32)
+    with mlflow.start_run(tags={"team": "ml"}) as run:
+        mlflow.log_metric("auc", 0.9)
+    tags = client.get_run(run.info.run_id).data.tags
+    assert tags["labkit.pipeline.stage"] == "sub/dvc.yaml:train@us"
+    assert tags["labkit.pipeline.lock_hash"] == "ab" * 32
+    assert tags["team"] == "ml"
+    # Logging without a with block starts a run too, and it is tagged the same way.
+    mlflow.log_param("alpha", 0.5)
+    implicit = mlflow.active_run().info.run_id
+    mlflow.end_run()
+    assert client.get_run(implicit).data.tags["labkit.pipeline.stage"] == "sub/dvc.yaml:train@us"
+
+
+def test_a_run_outside_a_pipeline_gets_no_pipeline_tags(experiment, client, monkeypatch):
+    monkeypatch.delenv("LABKIT_PIPELINE_STAGE", raising=False)
+    monkeypatch.setenv("LABKIT_PIPELINE_LOCK_HASH", "")
+    with mlflow.start_run() as run:
+        pass
+    tags = client.get_run(run.info.run_id).data.tags
+    assert not any(key.startswith("labkit.pipeline.") for key in tags)
+
+
 def test_an_exception_in_the_block_marks_the_run_failed_and_propagates(experiment, client):
     with pytest.raises(ZeroDivisionError):
         with mlflow.start_run() as run:
