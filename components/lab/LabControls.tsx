@@ -37,6 +37,8 @@ export function LabControls({ state, onStart, onStop, onReset }: Props) {
   const seconds = useElapsedSeconds(state.busySince);
   const resetDialog = useRef<HTMLDialogElement>(null);
   const { phase } = state;
+  // At the limit of running sandboxes nothing went wrong: the page offers which one to stop.
+  const isAtLimit = phase === 'error' && Boolean(state.runningLabs?.length);
 
   const label = {
     loading: 'Loading…',
@@ -47,7 +49,7 @@ export function LabControls({ state, onStart, onStop, onReset }: Props) {
     stopping: 'Stopping…',
     stopped: 'Stopped: your files are kept',
     resetting: 'Restoring the starter files…',
-    error: 'Problem',
+    error: isAtLimit ? 'Not started: too many sandboxes running' : 'Problem',
     ended: 'Workshop ended: your files are kept',
   }[phase];
 
@@ -73,7 +75,7 @@ export function LabControls({ state, onStart, onStop, onReset }: Props) {
       <div className={styles.controlButtons}>
         {(phase === 'not-started' || phase === 'error') && (
           <button type="button" className="button" onClick={onStart}>
-            {phase === 'error' ? 'Try again' : 'Start lab'}
+            {phase === 'error' && !isAtLimit ? 'Try again' : 'Start lab'}
           </button>
         )}
         {phase === 'stopped' && (

@@ -16,7 +16,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import { Group, Panel, Separator } from 'react-resizable-panels';
 import { createActivitySignal } from './auto-check';
 import type { CodeEditorHandle } from './editor/CodeEditor';
-import { labApi } from './lab-api';
+import { labApi, type RunningLab } from './lab-api';
 import { LabControls } from './LabControls';
 import { useNarrowLayout } from './narrow-layout';
 import { useRememberedSplit } from './pane-sizes';
@@ -33,6 +33,7 @@ import { TabList } from './TabList';
 import { useLabSession, type LabSessionState } from './use-lab-session';
 import { ViewerNotice } from './ViewerNotice';
 import { WorkshopEndedNotice } from './WorkshopNotice';
+import { WorkshopBanner } from '@/components/workshops/WorkshopBanner';
 import styles from './LabWorkspace.module.css';
 
 // Monaco and xterm.js need a browser: load them on the client only.
@@ -138,12 +139,15 @@ function SandboxNotice({
   steps,
   onStart,
   onStartOver,
+  onStopOtherAndStart,
 }: {
   labId: string;
   state: LabSessionState;
   steps: StepView[];
   onStart: () => void;
   onStartOver: () => void;
+  /** At the limit of running sandboxes: stop that lab's, then start this one. */
+  onStopOtherAndStart: (otherLabId: string) => void;
 }) {
   const done = passedCount(state, steps);
   const { phase, isReturning } = state;
@@ -159,6 +163,9 @@ function SandboxNotice({
         <p>{phase === 'stopping' ? 'Stopping your sandbox…' : 'Getting your sandbox ready…'}</p>
       </div>
     );
+  }
+  if (phase === 'error' && state.runningLabs?.length) {
+    return <AtSandboxLimit runningLabs={state.runningLabs} onStopAndStart={onStopOtherAndStart} />;
   }
   if (phase === 'error') {
     return (
@@ -213,6 +220,39 @@ function SandboxNotice({
       <button type="button" className="button" onClick={onStart}>
         Start lab
       </button>
+    </div>
+  );
+}
+
+/**
+ * The learner has as many sandboxes running as they may: which labs hold them, each with a way to
+ * stop it (its files are kept) and start this lab in its place.
+ */
+function AtSandboxLimit({
+  runningLabs,
+  onStopAndStart,
+}: {
+  runningLabs: readonly RunningLab[];
+  onStopAndStart: (otherLabId: string) => void;
+}) {
+  const count = runningLabs.length;
+  return (
+    <div className={styles.notice} role="alert" data-testid="sandbox-limit">
+      <h2>{count === 1 ? 'You have a sandbox running' : `You have ${count} sandboxes running`}</h2>
+      <p>
+        That is as many as you may have at once. Stop {count === 1 ? 'it' : 'one'} to start this lab: a
+        stopped sandbox keeps its files, and you can resume it later.
+      </p>
+      <ul className={styles.runningLabs}>
+        {runningLabs.map((lab) => (
+          <li key={lab.id}>
+            <Link href={`/labs/${encodeURIComponent(lab.id)}`}>{lab.title}</Link>
+            <button type="button" className="button" onClick={() => onStopAndStart(lab.id)}>
+              Stop {lab.title} and start this lab
+            </button>
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }
@@ -320,7 +360,7 @@ export function LabWorkspace({
   openFiles,
   services = [],
 }: LabWorkspaceProps) {
-  const { state, access, start, stop, reset, reload } = useLabSession(labId);
+  const { state, access, start, stop, reset, stopOtherAndStart, reload } = useLabSession(labId);
   const editorRef = useRef<CodeEditorHandle | null>(null);
   const [chosenStep, setChosenStep] = useState<string | null>(null);
   // Files saved and commands ended, for the steps that check themselves.
@@ -410,9 +450,10 @@ export function LabWorkspace({
           steps={steps}
           onStart={() => void start()}
           onStartOver={() => void startOver()}
+          onStopOtherAndStart={(otherLabId) => void stopOtherAndStart(otherLabId)}
         />
       ),
-    [isReady, labId, state, steps, start, startOver],
+    [isReady, labId, state, steps, start, startOver, stopOtherAndStart],
   );
 
   const narrowTabs = useMemo(
@@ -441,6 +482,12 @@ export function LabWorkspace({
           <p className={styles.breadcrumb}>
             <Link href="/labs">Labs</Link> · <Link href={`/learn/${chapter.slug}`}>{chapter.title}</Link> ·{' '}
             {minutes} min
+            {state.workshop && (
+              <>
+                {' · '}
+                <WorkshopBanner workshop={state.workshop} />
+              </>
+            )}
           </p>
           <h1 className={styles.title}>{title}</h1>
         </div>

@@ -2,17 +2,42 @@
  * The browser's side of the lab API (app/api/labs/…): small typed fetch helpers. Failures throw
  * the server's ApiError (status, code and a message written for people); status 0 when offline.
  */
+import { z } from 'zod';
 import { apiErrorOf, apiFetch } from '@/lib/http/api-client';
 import { ApiError } from '@/lib/http/api-error';
 import type { AutoCheckAnswer, StepCheckResult } from '@/lib/labs/grading';
 import type { JumpOutcome } from '@/lib/labs/jump';
 import type { LabProgressView } from '@/lib/labs/progress';
+import type { RunningLab } from '@/lib/labs/running-labs';
 import type { RunnerSession } from '@/lib/runner/client';
 
 export type { AutoCheckAnswer, StepCheckResult } from '@/lib/labs/grading';
 export type { JumpOutcome } from '@/lib/labs/jump';
 export type { LabProgressView, StepProgress, StepStatus } from '@/lib/labs/progress';
 export type { RunnerSession } from '@/lib/runner/client';
+export type { RunningLab } from '@/lib/labs/running-labs';
+
+/** A start refused because the learner has as many sandboxes running as they may: which labs. */
+export class TooManySessionsError extends ApiError {
+  constructor(
+    message: string,
+    readonly runningLabs: readonly RunningLab[],
+  ) {
+    super(409, 'TOO_MANY_SESSIONS', message);
+  }
+}
+
+const runningLabsBody = z.object({
+  runningLabs: z.array(z.object({ id: z.string(), title: z.string() })).catch([]),
+});
+
+/** A failed answer as an ApiError; a refused start keeps the labs the server named. */
+async function failureOf(response: Response): Promise<ApiError> {
+  const error = await apiErrorOf(response.clone());
+  if (error.code !== 'TOO_MANY_SESSIONS') return error;
+  const body = runningLabsBody.safeParse(await response.json().catch(() => null));
+  return new TooManySessionsError(error.message, body.success ? body.data.runningLabs : []);
+}
 
 async function call<T>(
   url: string,
@@ -31,7 +56,7 @@ async function call<T>(
       'The platform cannot be reached. Check your network connection and try again.',
     );
   }
-  if (!response.ok) throw await apiErrorOf(response);
+  if (!response.ok) throw await failureOf(response);
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }

@@ -10,7 +10,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { fetchLearnerWorkshop, type LearnerLabWorkshop } from '@/components/workshops/learner-workshop';
 import { ApiError } from '@/lib/http/api-error';
-import { labApi, type LabProgressView, type RunnerSession } from './lab-api';
+import {
+  labApi,
+  TooManySessionsError,
+  type LabProgressView,
+  type RunnerSession,
+  type RunningLab,
+} from './lab-api';
 import type { SessionAccess } from './session-access';
 
 export type LabPhase =
@@ -34,6 +40,11 @@ export type LabSessionState = {
   busySince: number | null;
   /** A plain-words reason when phase is 'error' (or an action failed). */
   error: string | null;
+  /**
+   * The start was refused because the learner has as many sandboxes running as they may: the labs
+   * holding them, to offer stopping one (phase 'error'). Null otherwise.
+   */
+  runningLabs: readonly RunningLab[] | null;
   /** The learner had been here before (a sandbox or results exist) when the page opened. */
   isReturning: boolean;
   /** The step to show when the page opens: where the learner was, else the first one not done. */
@@ -78,6 +89,7 @@ export function useLabSession(labId: string) {
     progress: null,
     busySince: null,
     error: null,
+    runningLabs: null,
     isReturning: false,
     openingStep: null,
     workshop: null,
@@ -97,18 +109,23 @@ export function useLabSession(labId: string) {
           // Do not let a background poll undo an action in flight.
           const isBusy = ['starting', 'stopping', 'resetting'].includes(previous.phase) && !first;
           const known = workshop === undefined ? previous.workshop : workshop;
+          const phase = phaseOf(session, known);
+          // The running labs stay offered until the learner acts, or this lab's sandbox runs.
+          const isAtLimit = previous.runningLabs !== null && (phase === 'not-started' || phase === 'stopped');
+          const keepsPhase = isBusy || isAtLimit;
           return {
             ...previous,
             session,
             progress,
             workshop: known,
-            phase: isBusy ? previous.phase : phaseOf(session, known),
+            phase: keepsPhase ? previous.phase : phase,
             error:
               session?.state === 'error'
                 ? (session.error ?? 'The sandbox failed.')
-                : isBusy
+                : keepsPhase
                   ? previous.error
                   : null,
+            runningLabs: isAtLimit ? previous.runningLabs : null,
             isReturning: first
               ? Boolean(session) || hasResults || Boolean(progress.startedAt)
               : previous.isReturning,
@@ -171,7 +188,13 @@ export function useLabSession(labId: string) {
   const act = useCallback(
     /** Runs a lifecycle action; true when it succeeded. */
     async (busy: LabPhase, action: () => Promise<{ session: RunnerSession }>, onError: LabPhase) => {
-      setState((previous) => ({ ...previous, phase: busy, busySince: Date.now(), error: null }));
+      setState((previous) => ({
+        ...previous,
+        phase: busy,
+        busySince: Date.now(),
+        error: null,
+        runningLabs: null,
+      }));
       try {
         const { session } = await action();
         tokenRef.current = null;
@@ -184,7 +207,13 @@ export function useLabSession(labId: string) {
         await load();
         return true;
       } catch (error) {
-        setState((previous) => ({ ...previous, phase: onError, busySince: null, error: messageOf(error) }));
+        setState((previous) => ({
+          ...previous,
+          phase: onError,
+          busySince: null,
+          error: messageOf(error),
+          runningLabs: error instanceof TooManySessionsError ? error.runningLabs : null,
+        }));
         return false;
       }
     },
@@ -194,6 +223,19 @@ export function useLabSession(labId: string) {
   const start = useCallback(() => act('starting', () => labApi.start(labId), 'error'), [act, labId]);
   const stop = useCallback(() => act('stopping', () => labApi.stop(labId), 'ready'), [act, labId]);
   const reset = useCallback(() => act('resetting', () => labApi.reset(labId), 'ready'), [act, labId]);
+  /** At the limit of running sandboxes: stops another lab's sandbox (files kept), then starts this one. */
+  const stopOtherAndStart = useCallback(
+    (otherLabId: string) =>
+      act(
+        'starting',
+        async () => {
+          await labApi.stop(otherLabId);
+          return labApi.start(labId);
+        },
+        'error',
+      ),
+    [act, labId],
+  );
 
   const sessionId = state.phase === 'ready' ? (state.session?.id ?? null) : null;
 
@@ -235,5 +277,5 @@ export function useLabSession(labId: string) {
     };
   }, [labId, sessionId, load]);
 
-  return { state, access, start, stop, reset, reload: load };
+  return { state, access, start, stop, reset, stopOtherAndStart, reload: load };
 }

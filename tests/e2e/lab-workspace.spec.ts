@@ -1,7 +1,8 @@
 /**
  * A learner does lab 1 in real Chromium against the real runner and Docker: start, terminal,
  * Monaco, Check (fail, then pass), a page reload (terminal reconnects, editor keeps the file), and
- * Reset. Screenshots of the workspace are kept in test-results/screenshots.
+ * Reset; at the limit of running sandboxes, the page names them and stops the one picked.
+ * Screenshots of the workspace are kept in test-results/screenshots.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -303,5 +304,51 @@ test('checks are stored per learner and rate-limited: one at a time, with a clea
     });
   } finally {
     await request.post(`/api/labs/${labId}/session/stop`, { headers });
+  }
+});
+
+test('at the limit of running sandboxes, the page names the running labs and stops the one the learner picks', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const { mutationHeaders: headers } = await signUp(page);
+  const running = ['reproducible-training', 'experiment-tracking'];
+  try {
+    for (const lab of running) {
+      const started = await page.request.post(`/api/labs/${lab}/session`, { headers });
+      expect(started.status(), await started.text()).toBe(200);
+    }
+    // The start route says which labs hold the learner's sandboxes.
+    const refused = await page.request.post('/api/labs/model-registry/session', { headers });
+    expect(refused.status()).toBe(409);
+    expect(await refused.json()).toMatchObject({
+      error: 'TOO_MANY_SESSIONS',
+      runningLabs: [
+        { id: 'experiment-tracking', title: 'Experiment tracking' },
+        { id: 'reproducible-training', title: 'Reproducible training' },
+      ],
+    });
+
+    await page.goto('/labs/model-registry');
+    await page.getByRole('button', { name: 'Start lab' }).first().click();
+    const notice = page.getByRole('alert').filter({ hasText: 'sandboxes running' });
+    await expect(notice).toContainText('Reproducible training');
+    await expect(notice).toContainText('Experiment tracking');
+    await expect(notice.getByRole('button', { name: 'Try again' })).toHaveCount(0);
+    await keepScreenshot(page, 'lab-too-many-sandboxes');
+    expect(await seriousViolations(page, ['.monaco-editor', '.xterm'])).toEqual([]);
+
+    // Stopping one frees a place, and the start goes on by itself.
+    await notice.getByRole('button', { name: 'Stop Reproducible training and start this lab' }).click();
+    await expect(page.getByTestId('lab-controls')).toHaveAttribute('data-phase', 'ready', {
+      timeout: 120_000,
+    });
+    const stopped = (await (await page.request.get(`/api/labs/${labId}/session`)).json()) as {
+      session: { state: string };
+    };
+    expect(stopped.session.state).toBe('stopped');
+    running.push('model-registry');
+  } finally {
+    for (const lab of running) await page.request.post(`/api/labs/${lab}/session/stop`, { headers });
   }
 });
