@@ -1,8 +1,9 @@
 /**
  * The lab editor in real Chromium against the real runner: long lines wrap in a narrow editor (a
- * toggle and Alt+Z change it, and the learner's choice is remembered).
+ * toggle and Alt+Z change it, and the learner's choice is remembered), and a save goes first even
+ * while the file tree's background refreshes are slow (tree requests held by route interception).
  */
-import type { Page } from '@playwright/test';
+import type { Page, Route } from '@playwright/test';
 import { expect, signUp, test } from './fixtures';
 
 const labId = 'reproducible-training';
@@ -95,4 +96,35 @@ test('long lines wrap in a narrow editor; Alt+Z and the toggle change it, and th
   await wrap.click();
   await expect(wrap).toHaveAttribute('aria-pressed', 'true');
   await expect.poll(() => sidewaysOverflow(page)).toBe(0);
+});
+
+test('a save goes first while the file tree refreshes slowly', async ({ page }) => {
+  test.setTimeout(180_000);
+  await startLab(page);
+  const editor = page.getByTestId('code-editor');
+  await page.getByRole('tree', { name: 'Files' }).getByRole('treeitem', { name: 'train.py' }).click();
+  await expect(editor).toHaveAttribute('data-active-file', 'train.py', { timeout: 30_000 });
+
+  // From now on the runner "takes forever" to list the files: each tree request is held.
+  const held: Route[] = [];
+  await page.route(/\/files\/tree$/, (route) => void held.push(route));
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+
+  const text = `# saved while the tree was slow\n${longLine}`;
+  await replaceText(page, text);
+  await expect(editor).toHaveAttribute('data-dirty', 'true');
+  await page.keyboard.press('ControlOrMeta+S');
+  await expect(editor).toHaveAttribute('data-dirty', 'false', { timeout: 10_000 });
+
+  // The refreshes carry on once the runner answers, and the file on disk is the saved text.
+  await page.unroute(/\/files\/tree$/);
+  for (const route of held) await route.continue().catch(() => undefined);
+  const terminal = page.getByTestId('terminal');
+  await expect(terminal).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
+  await terminal.click();
+  await page.keyboard.type('head -n 1 train.py\n');
+  await expect(terminal.locator('.xterm-rows')).toContainText('# saved while the tree was slow', {
+    timeout: 30_000,
+  });
 });
