@@ -1,9 +1,12 @@
 /**
  * What the admin pages do with accounts: list and search them, count them by role, change a role
- * (never leaving the platform without an admin) and reset a password to a temporary one (recorded).
+ * (never leaving the platform without an admin), reset a password to a temporary one and lift a
+ * log-in lock-out (both recorded).
  */
 import 'server-only';
 import { AccountError, setRole } from '@/lib/auth/accounts';
+import { recordAudit } from '@/lib/auth/audit';
+import { getLoginLimiter } from '@/lib/auth/login-limiter';
 import { resetToTemporaryPassword } from '@/lib/auth/password-resets';
 import { roles, type Role } from '@/lib/auth/roles';
 import { getDb } from '@/lib/db/client';
@@ -19,6 +22,8 @@ export type AdminUserRow = {
   createdAt: string;
   /** When they last logged in or made a request (to the minute), whether logged in now or not. */
   lastSeenAt: string | null;
+  /** Wrong passwords lock log-ins to this account out from somewhere now (login-limiter.ts). */
+  isLockedOut: boolean;
 };
 
 /** An admin action refused: the account is gone (404), or it is the last admin (409). */
@@ -61,6 +66,7 @@ export async function listUsers(query: UserQuery) {
     role: (roles as readonly string[]).includes(u.role) ? (u.role as Role) : 'learner',
     createdAt: u.createdAt.toISOString(),
     lastSeenAt: u.lastSeenAt?.toISOString() ?? null,
+    isLockedOut: getLoginLimiter().isLockedOut(u.email.toLowerCase()),
   }));
   return { users: rows, total, page, pages };
 }
@@ -131,4 +137,14 @@ export async function resetPassword(admin: Pick<User, 'id'>, userId: string): Pr
     }
     throw error;
   }
+}
+
+/**
+ * Lifts a log-in lock-out: every failed log-in counted against the account's email, from every
+ * address, is forgotten (recorded in the audit log).
+ */
+export async function unlockLogIn(admin: Pick<User, 'id'>, userId: string): Promise<void> {
+  const user = await findAccount(userId);
+  getLoginLimiter().unlock(user.email.toLowerCase());
+  await recordAudit(getDb(), { action: 'login-unlock:admin', actorId: admin.id, targetId: user.id });
 }

@@ -106,7 +106,7 @@ export async function logInRoute(request: Request): Promise<Response> {
     await sleep(limiter.recordFailure(email, address));
     return jsonError(401, 'WRONG_CREDENTIALS', 'Wrong email or password.');
   }
-  limiter.recordSuccess(email);
+  limiter.recordSuccess(email, address);
   const guest = await guestOfThisBrowser();
   if (guest) await mergeGuestInto(guest.id, user.id);
   await signIn(user.id);

@@ -7,23 +7,42 @@ import {
   failureDelayMs,
   loginWindowMs,
   maxFailuresPerAddress,
+  maxFailuresPerEmail,
   resetWindowMs,
 } from './login-limiter';
 
 const minute = 60_000;
 
 describe('LoginLimiter', () => {
-  it('allows five failures for an email, then refuses with the time until the oldest expires', () => {
+  it('allows five failures for an email from an address, then refuses there with the time until the oldest expires', () => {
     const limiter = new LoginLimiter();
     const t0 = 1_000_000;
     for (let i = 0; i < 5; i++) {
       expect(limiter.check('ada@example.com', '10.0.0.1', t0 + i * minute)).toEqual({ ok: true });
       limiter.recordFailure('ada@example.com', '10.0.0.1', t0 + i * minute);
     }
-    const refused = limiter.check('ada@example.com', '10.0.0.2', t0 + 5 * minute);
+    const refused = limiter.check('ada@example.com', '10.0.0.1', t0 + 5 * minute);
     expect(refused).toEqual({ ok: false, retryAfterSeconds: 10 * 60 });
     // Once the first failure is 15 minutes old, one more attempt is allowed.
-    expect(limiter.check('ada@example.com', '10.0.0.2', t0 + loginWindowMs)).toEqual({ ok: true });
+    expect(limiter.check('ada@example.com', '10.0.0.1', t0 + loginWindowMs)).toEqual({ ok: true });
+  });
+
+  it('keeps the account open to its owner elsewhere while a stranger is locked out', () => {
+    const limiter = new LoginLimiter();
+    for (let i = 0; i < 5; i++) limiter.recordFailure('admin@example.com', '203.0.113.7', 1000);
+    expect(limiter.check('admin@example.com', '203.0.113.7', 2000).ok).toBe(false);
+    expect(limiter.check('admin@example.com', '10.0.0.2', 2000)).toEqual({ ok: true });
+    expect(limiter.isLockedOut('admin@example.com', 2000)).toBe(true);
+    expect(limiter.isLockedOut('grace@example.com', 2000)).toBe(false);
+  });
+
+  it('locks an email everywhere when guesses come from many addresses', () => {
+    const limiter = new LoginLimiter();
+    for (let i = 0; i < maxFailuresPerEmail; i++) {
+      limiter.recordFailure('ada@example.com', `198.51.100.${i}`, 1000);
+    }
+    expect(limiter.check('ada@example.com', '10.0.0.2', 2000).ok).toBe(false);
+    expect(limiter.check('grace@example.com', '10.0.0.2', 2000).ok).toBe(true);
   });
 
   it('keeps other emails and addresses unaffected', () => {
@@ -41,11 +60,24 @@ describe('LoginLimiter', () => {
     expect(limiter.check('fresh@example.com', '10.0.0.2', 2000).ok).toBe(true);
   });
 
-  it('clears the email on success, not the address', () => {
+  it('clears the pair on success, not the address', () => {
     const limiter = new LoginLimiter();
-    for (let i = 0; i < 5; i++) limiter.recordFailure('ada@example.com', '10.0.0.1', 1000);
-    limiter.recordSuccess('ada@example.com');
-    expect(limiter.check('ada@example.com', '10.0.0.9', 2000)).toEqual({ ok: true });
+    for (let i = 0; i < 4; i++) limiter.recordFailure('ada@example.com', '10.0.0.1', 1000);
+    limiter.recordSuccess('ada@example.com', '10.0.0.1');
+    for (let i = 0; i < 4; i++) limiter.recordFailure('ada@example.com', '10.0.0.1', 1000);
+    expect(limiter.check('ada@example.com', '10.0.0.1', 2000)).toEqual({ ok: true });
+  });
+
+  it('forgets every failure of an email when an admin unlocks it', () => {
+    const limiter = new LoginLimiter();
+    for (let i = 0; i < maxFailuresPerEmail; i++) {
+      limiter.recordFailure('ada@example.com', `198.51.100.${i % 5}`, 1000);
+    }
+    limiter.recordFailure('grace@example.com', '198.51.100.1', 1000);
+    expect(limiter.isLockedOut('ada@example.com', 2000)).toBe(true);
+    limiter.unlock('ada@example.com');
+    expect(limiter.isLockedOut('ada@example.com', 2000)).toBe(false);
+    expect(limiter.check('ada@example.com', '198.51.100.1', 2000)).toEqual({ ok: true });
   });
 
   it('answers each further failure more slowly, up to a cap', () => {
@@ -54,6 +86,7 @@ describe('LoginLimiter', () => {
       limiter.recordFailure('ada@example.com', '10.0.0.1', 1000),
     );
     expect(delays).toEqual([100, 200, 400, 800, 1600]);
+    expect(limiter.recordFailure('ada@example.com', '10.0.0.2', 1000)).toBe(100);
     expect(failureDelayMs(0)).toBe(0);
     expect(failureDelayMs(30)).toBe(3000);
   });

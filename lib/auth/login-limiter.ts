@@ -1,17 +1,22 @@
 /**
  * Brakes on guessing passwords and on mass sign-ups, in memory (one web server process).
  *
- * Log-in: failures are counted per email and per client address over 15 minutes. Each failure is
- * answered a little later than the one before (a growing delay), and once an email has 5 failures
- * (an address 20: a classroom shares one) every attempt is refused with 429 and Retry-After until
- * the oldest failure leaves the window, even with the right password. A successful log-in clears
- * the email's count. Sign-up: 10 new accounts per address per hour. "Forgot password?" mails: 3 per
- * email and 10 per address per hour, whether an account has that email or not.
+ * Log-in: failures are counted over 15 minutes per (email, client address), per address and per
+ * email. Each failure is answered a little later than the one before from the same address (a
+ * growing delay). Once an (email, address) pair has 5 failures, an address 20 (a classroom shares
+ * one) or an email 50 from everywhere (a guesser with many addresses), attempts from there are
+ * refused with 429 and Retry-After until the oldest failure leaves the window, even with the right
+ * password. So a stranger guessing at the admin's email locks out themselves, not the admin, who
+ * logs in from their own address. A successful log-in clears its pair's count; an admin can unlock
+ * an account (`unlock`: every count of its email). Sign-up: 10 new accounts per address per hour.
+ * "Forgot password?" mails: 3 per email and 10 per address per hour, whether an account has that
+ * email or not.
  */
 
 export const loginWindowMs = 15 * 60 * 1000;
-export const maxFailuresPerEmail = 5;
+export const maxFailuresPerEmailAndAddress = 5;
 export const maxFailuresPerAddress = 20;
+export const maxFailuresPerEmail = 50;
 export const signupWindowMs = 60 * 60 * 1000;
 export const maxSignupsPerAddress = 10;
 export const resetWindowMs = 60 * 60 * 1000;
@@ -59,6 +64,15 @@ export class SlidingWindowCounter {
     this.events.delete(key);
   }
 
+  /** Forgets every key `isCleared` picks. */
+  clearWhere(isCleared: (key: string) => boolean): void {
+    for (const key of [...this.events.keys()]) if (isCleared(key)) this.events.delete(key);
+  }
+
+  forEachKey(visit: (key: string) => void): void {
+    for (const key of [...this.events.keys()]) visit(key);
+  }
+
   /** Keeps memory bounded under a flood of made-up keys: the least recently added go first. */
   private forgetOldest(): void {
     const excess = this.events.size - maxTrackedKeys / 2;
@@ -80,33 +94,59 @@ export function failureDelayMs(failures: number): number {
 const toDecision = (result: { ok: true } | { ok: false; retryAfterMs: number }): LimitDecision =>
   result.ok ? result : { ok: false, retryAfterSeconds: Math.ceil(result.retryAfterMs / 1000) };
 
+/** The refusal that lasts longest of those given, or ok when none refuses. */
+function longestRefusal(results: ({ ok: true } | { ok: false; retryAfterMs: number })[]): LimitDecision {
+  const refusals = results.filter((result) => !result.ok);
+  if (!refusals.length) return { ok: true };
+  return toDecision({ ok: false, retryAfterMs: Math.max(...refusals.map((r) => r.retryAfterMs)) });
+}
+
+const pairKey = (email: string, address: string) => `${email}\n${address}`;
+
 export class LoginLimiter {
-  private readonly byEmail = new SlidingWindowCounter(maxFailuresPerEmail, loginWindowMs);
+  private readonly byPair = new SlidingWindowCounter(maxFailuresPerEmailAndAddress, loginWindowMs);
   private readonly byAddress = new SlidingWindowCounter(maxFailuresPerAddress, loginWindowMs);
+  private readonly byEmail = new SlidingWindowCounter(maxFailuresPerEmail, loginWindowMs);
 
   /** Whether a log-in attempt may be checked at all. */
   check(email: string, address: string, now = Date.now()): LimitDecision {
-    const forEmail = this.byEmail.check(email, now);
-    const forAddress = this.byAddress.check(address, now);
-    if (!forEmail.ok && !forAddress.ok) {
-      return toDecision({
-        ok: false,
-        retryAfterMs: Math.max(forEmail.retryAfterMs, forAddress.retryAfterMs),
-      });
-    }
-    return toDecision(forEmail.ok ? forAddress : forEmail);
+    return longestRefusal([
+      this.byPair.check(pairKey(email, address), now),
+      this.byAddress.check(address, now),
+      this.byEmail.check(email, now),
+    ]);
   }
 
   /**
    * Notes a failed attempt; returns how long to wait before answering it. The delay grows with the
-   * email's failures only: classmates behind one address do not slow each other down.
+   * failures for this email from this address only: classmates behind one address, and the
+   * account's owner elsewhere, are not slowed down.
    */
   recordFailure(email: string, address: string, now = Date.now()): number {
     this.byAddress.add(address, now);
-    return failureDelayMs(this.byEmail.add(email, now));
+    this.byEmail.add(email, now);
+    return failureDelayMs(this.byPair.add(pairKey(email, address), now));
   }
 
-  recordSuccess(email: string): void {
+  recordSuccess(email: string, address: string): void {
+    this.byPair.clear(pairKey(email, address));
+  }
+
+  /** Whether log-ins to this email are refused from somewhere now (for the admin's users page). */
+  isLockedOut(email: string, now = Date.now()): boolean {
+    if (!this.byEmail.check(email, now).ok) return true;
+    const prefix = pairKey(email, '');
+    let locked = false;
+    this.byPair.forEachKey((key) => {
+      if (!locked && key.startsWith(prefix) && !this.byPair.check(key, now).ok) locked = true;
+    });
+    return locked;
+  }
+
+  /** An admin's unlock: every failure counted against this email, from every address, is forgotten. */
+  unlock(email: string): void {
+    const prefix = pairKey(email, '');
+    this.byPair.clearWhere((key) => key.startsWith(prefix));
     this.byEmail.clear(email);
   }
 }

@@ -12,6 +12,7 @@ import type { User } from '@/lib/generated/prisma/client';
 import { ApiError } from '@/lib/http/api-error';
 import { setPassword } from './accounts';
 import { recordAudit, type AuditAction } from './audit';
+import { getLoginLimiter } from './login-limiter';
 import { hasRole } from './roles';
 
 /**
@@ -27,6 +28,9 @@ export async function resetToTemporaryPassword(
   const password = generateTemporaryPassword();
   await setPassword(targetId, password);
   await recordAudit(getDb(), { action, actorId: actor.id, targetId, detail });
+  // The new password works at once, even where wrong guesses had locked the account out.
+  const target = await getDb().user.findUnique({ where: { id: targetId }, select: { email: true } });
+  if (target?.email) getLoginLimiter().unlock(target.email.toLowerCase());
   return { password };
 }
 

@@ -24,6 +24,7 @@ function adminRoutes(userId: string): [string, string, unknown][] {
     ['GET', '/api/admin/sandboxes', undefined],
     ['PATCH', `/api/admin/users/${userId}`, { role: 'admin' }],
     ['POST', `/api/admin/users/${userId}/password`, {}],
+    ['POST', `/api/admin/users/${userId}/unlock`, {}],
     ['POST', `/api/admin/sandboxes/${sandboxId}/stop`, {}],
     ['DELETE', `/api/admin/sandboxes/${sandboxId}`, undefined],
   ];
@@ -274,6 +275,39 @@ describe('password reset', () => {
     expect(
       JSON.stringify(await getDb().user.findUniqueOrThrow({ where: { id: target.user.id } })),
     ).not.toContain(password);
+  });
+
+  it('shows an account that wrong passwords locked out, and unlocks it for every address', async () => {
+    const target = await signUp('learner');
+    const stranger = new HttpClient();
+    for (let i = 0; i < 5; i++) {
+      expect(
+        (await stranger.post('/api/auth/login', { email: target.email, password: `guess ${i}` })).status,
+      ).toBe(401);
+    }
+    expect(
+      (await stranger.post('/api/auth/login', { email: target.email, password: 'guess 5' })).status,
+    ).toBe(429);
+    const row = async () => {
+      const html = await (
+        await admin.client.get(`/admin/users?q=${encodeURIComponent(target.email)}`)
+      ).text();
+      return html.includes('Locked out by wrong passwords');
+    };
+    expect(await row()).toBe(true);
+
+    const unlocked = await admin.client.post(`/api/admin/users/${target.user.id}/unlock`);
+    expect(unlocked.status).toBe(204);
+    expect(await row()).toBe(false);
+    // The stranger's address is heard again (and told the password is wrong).
+    expect(
+      (await stranger.post('/api/auth/login', { email: target.email, password: 'guess 6' })).status,
+    ).toBe(401);
+    const audit = await getDb().auditEvent.findMany({ where: { targetId: target.user.id } });
+    expect(audit.map((event) => [event.action, event.actorId])).toEqual([
+      ['login-unlock:admin', admin.user.id],
+    ]);
+    expect((await admin.client.post('/api/admin/users/nobody-at-all/unlock')).status).toBe(404);
   });
 
   it('lets an admin reset their own password (their sessions end too) while other admins stay logged in', async () => {

@@ -5,6 +5,7 @@ import { AdminNav } from '@/components/admin/AdminNav';
 import styles from '@/components/admin/Admin.module.css';
 import { formatUtc } from '@/components/admin/format';
 import { ResetPasswordButton } from '@/components/admin/ResetPasswordButton';
+import { UnlockLogInButton } from '@/components/admin/UnlockLogInButton';
 import { UserRoleSelect } from '@/components/admin/UserRoleSelect';
 import { parseUserQuery, userQueryHref } from '@/lib/admin/user-query';
 import { listUsers } from '@/lib/admin/users';
@@ -23,7 +24,8 @@ export default async function AdminUsersPage({ searchParams }: PageProps<'/admin
       <header className="page__header">
         <h1>Users</h1>
         <p className="page__lead">
-          Change a role, or reset a password to a temporary one you hand over yourself.
+          Change a role, reset a password to a temporary one you hand over yourself, or unlock an account that
+          wrong passwords have locked out.
         </p>
       </header>
       <AdminNav current="/admin/users" />
@@ -84,6 +86,7 @@ export default async function AdminUsersPage({ searchParams }: PageProps<'/admin
                   )}
                 </td>
                 <td>
+                  {user.isLockedOut ? <UnlockLogInButton userId={user.id} email={user.email} /> : null}
                   <ResetPasswordButton
                     resetUrl={`/api/admin/users/${encodeURIComponent(user.id)}/password`}
                     email={user.email}
