@@ -82,7 +82,7 @@ function LearnerRow({
   const isWatched = learner.sandboxes.some((s) => s.viewers > 0);
   return (
     <tr data-learner={learner.email} data-stuck={learner.stuck ? 'true' : undefined}>
-      <th scope="row">
+      <th scope="row" className={styles.learnerCell}>
         {learner.name}
         {learner.stuck && (
           <span
@@ -100,12 +100,13 @@ function LearnerRow({
           </span>
         )}
       </th>
-      {learner.cells.map((cell) => {
+      {learner.cells.map((cell, index) => {
         const label = cellLabel[cell.status];
+        const isLabStart = index === 0 || learner.cells[index - 1]?.labId !== cell.labId;
         return (
           <td
             key={`${cell.labId}/${cell.stepId}`}
-            className={`${styles.cell} ${styles[`cell_${cell.status.replace('-', '_')}`]}`}
+            className={`${styles.cell} ${styles[`cell_${cell.status.replace('-', '_')}`]} ${isLabStart ? styles.labStart : ''}`}
             data-step={`${cell.labId}/${cell.stepId}`}
             data-status={cell.status}
           >
@@ -118,7 +119,7 @@ function LearnerRow({
           </td>
         );
       })}
-      <td data-testid="sandbox-state">
+      <td data-testid="sandbox-state" className={`${styles.pinned} ${styles.pinSandbox}`}>
         <ul className={styles.sandboxList}>
           {learner.sandboxes.map((sandbox) => (
             <li key={sandbox.labId}>
@@ -128,7 +129,7 @@ function LearnerRow({
           ))}
         </ul>
       </td>
-      <td>
+      <td className={`${styles.pinned} ${styles.pinActivity}`}>
         {learner.lastActivityAt ? (
           <time
             dateTime={learner.lastActivityAt}
@@ -141,7 +142,7 @@ function LearnerRow({
           'never'
         )}
       </td>
-      <td>
+      <td className={`${styles.pinned} ${styles.pinWatch}`}>
         <Link
           href={`/instructor/workshops/${encodeURIComponent(workshopId)}/learners/${encodeURIComponent(learner.userId)}`}
           aria-label={`View ${learner.name}’s terminal and files`}
@@ -196,48 +197,71 @@ export function WorkshopDashboard({ workshopId, initial }: Props) {
           Nobody has joined yet. Learners appear here within seconds of joining with the code.
         </p>
       ) : (
-        <div className={styles.tableWrap}>
-          <table className={styles.table} data-testid="workshop-grid">
-            <caption>
-              Each learner&rsquo;s steps (passed, skipped, failed with the number of failed checks, or not
-              tried), sandbox and last activity. A skipped step was not done: its reference solution was
-              copied in. A learner is marked stuck after 3 failed checks in a row on a step.
-            </caption>
-            <thead>
-              <tr>
-                <td />
-                {labs.map((lab) => (
-                  <th key={lab.labId} scope="colgroup" colSpan={lab.span} className={styles.labHeader}>
-                    {lab.title}
+        <>
+          <p className={styles.muted} id="workshop-grid-help">
+            Each learner&rsquo;s steps: passed, skipped, failed (with the number of failed checks) or not
+            tried; then their sandbox and last activity. A skipped step was not done: its reference solution
+            was copied in. A learner is marked stuck after 3 failed checks in a row on a step. With many
+            steps, scroll the grid sideways: the learners and their status stay in view.
+          </p>
+          <div
+            className={styles.tableWrap}
+            data-testid="workshop-grid-scroll"
+            role="region"
+            aria-label="Progress grid"
+            aria-describedby="workshop-grid-help"
+            tabIndex={0}
+          >
+            <table className={styles.table} data-testid="workshop-grid">
+              <caption className={styles.visuallyHidden}>Progress of each learner, step by step</caption>
+              <thead>
+                <tr className={styles.labRow}>
+                  <td className={styles.learnerCell} />
+                  {labs.map((lab) => (
+                    <th key={lab.labId} scope="colgroup" colSpan={lab.span} className={styles.labHeader}>
+                      {lab.title}
+                    </th>
+                  ))}
+                  <td colSpan={3} className={`${styles.pinned} ${styles.pinStatusGroup}`} />
+                </tr>
+                <tr className={styles.stepRow}>
+                  <th scope="col" className={styles.learnerCell}>
+                    Learner
                   </th>
-                ))}
-                <td colSpan={3} />
-              </tr>
-              <tr>
-                <th scope="col">Learner</th>
-                {view.columns.map((column) => (
-                  <th key={`${column.labId}/${column.stepId}`} scope="col">
-                    {column.stepTitle}
+                  {view.columns.map((column, index) => (
+                    <th
+                      key={`${column.labId}/${column.stepId}`}
+                      scope="col"
+                      className={`${styles.stepHeader} ${index === 0 || view.columns[index - 1]?.labId !== column.labId ? styles.labStart : ''}`}
+                    >
+                      {column.stepTitle}
+                    </th>
+                  ))}
+                  <th scope="col" className={`${styles.pinned} ${styles.pinSandbox}`}>
+                    Sandbox
                   </th>
+                  <th scope="col" className={`${styles.pinned} ${styles.pinActivity}`}>
+                    Last activity
+                  </th>
+                  <th scope="col" className={`${styles.pinned} ${styles.pinWatch}`}>
+                    Actions
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {view.learners.map((learner) => (
+                  <LearnerRow
+                    key={learner.userId}
+                    learner={learner}
+                    view={view}
+                    workshopId={workshopId}
+                    now={now}
+                  />
                 ))}
-                <th scope="col">Sandbox</th>
-                <th scope="col">Last activity</th>
-                <th scope="col">Watch</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.learners.map((learner) => (
-                <LearnerRow
-                  key={learner.userId}
-                  learner={learner}
-                  view={view}
-                  workshopId={workshopId}
-                  now={now}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </tbody>
+            </table>
+          </div>
+        </>
       )}
     </section>
   );

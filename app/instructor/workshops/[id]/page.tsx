@@ -26,7 +26,7 @@ export default async function WorkshopPage({ params }: Props) {
   const csvHref = `/api/workshops/${encodeURIComponent(workshop.id)}/grades.csv`;
 
   return (
-    <div className="page">
+    <div className={`page ${styles.widePage}`}>
       <p className={styles.muted}>
         <Link href="/instructor">Workshops</Link>
       </p>
