@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { JoinCodeForm } from '@/components/workshops/JoinCodeForm';
+import { JoinWithAccountForm } from '@/components/workshops/JoinWithAccountForm';
 import { JoinWorkshopButton } from '@/components/workshops/JoinWorkshopButton';
 import { LocalTime } from '@/components/workshops/LocalTime';
 import styles from '@/components/workshops/Workshops.module.css';
@@ -30,7 +31,6 @@ export default async function JoinWorkshopPage({ params }: Props) {
     );
   }
 
-  const here = `/join/${workshop.code}`;
   const isInWorkshop = user !== null && (await isMember(workshop.id, user.id));
   const firstLab = workshop.labs[0];
 
@@ -65,16 +65,9 @@ export default async function JoinWorkshopPage({ params }: Props) {
           <>
             <p>
               To join, sign up (it takes a minute) or log in: your sandbox and progress are kept in your
-              account.
+              account. You join the workshop in the same step.
             </p>
-            <p className={styles.toolbar}>
-              <Link className="button" href={`/signup?next=${encodeURIComponent(here)}`}>
-                Sign up and join
-              </Link>
-              <Link className="button button--secondary" href={`/login?next=${encodeURIComponent(here)}`}>
-                Log in and join
-              </Link>
-            </p>
+            <JoinWithAccountForm code={workshop.code} title={workshop.title} />
           </>
         )}
       </section>
