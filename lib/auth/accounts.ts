@@ -82,6 +82,9 @@ export type NewAccount = { email: string; name: string; password: string; role?:
  */
 export async function createUser(account: NewAccount, options: { fromGuestId?: string } = {}): Promise<User> {
   assertPasswordAllowed(account.password);
+  // A taken email is refused before the (deliberately slow) hash, so refused sign-ups cost little;
+  // the unique index still decides a race between two sign-ups.
+  if (await findUserByEmail(account.email)) throw emailTaken();
   const data = {
     email: normaliseEmail(account.email),
     name: account.name.trim(),

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { describeInvalid } from '@/lab-runner/api/zod-issues';
 import { getConfig } from '@/lib/config';
+import type { User } from '@/lib/generated/prisma/client';
 import { ApiError } from '@/lib/http/api-error';
 import { sendMail } from '@/lib/mail/mailer';
 import { clientAddress } from '@/lib/http/client-address';
@@ -86,10 +87,15 @@ export async function signUpRoute(request: Request): Promise<Response> {
   if (!limit.ok) return tooMany(limit, 'TOO_MANY_SIGNUPS', 'Too many accounts were made from this network.');
   const input = await readForm(request, signupBody);
   const guest = await guestOfThisBrowser();
-  // An email already taken throws its AccountError, answered 409 EMAIL_TAKEN. A weak password
-  // never gets this far: the body's schema applies the same rule.
-  const user = await createUser(input, { fromGuestId: guest?.id });
-  getSignupLimiter().recordSignup(address);
+  // An email already taken throws its AccountError, answered 409 EMAIL_TAKEN, and counts against
+  // the address's sign-ups like a new account (so trying emails one by one is as slow as making
+  // accounts). A weak password never gets this far: the body's schema applies the same rule.
+  let user: User;
+  try {
+    user = await createUser(input, { fromGuestId: guest?.id });
+  } finally {
+    getSignupLimiter().recordSignup(address);
+  }
   await signIn(user.id);
   return Response.json({ user: publicUser(user) }, { status: 201 });
 }

@@ -316,6 +316,25 @@ describe('rate limits', () => {
     }
   });
 
+  it('counts a sign-up refused for a taken email against the address, like a new account', async () => {
+    const { email } = await signUp();
+    const prober = new HttpClient();
+    for (let i = 0; i < 10; i++) {
+      const response = await prober.post('/api/auth/signup', {
+        email,
+        name: 'Prober',
+        password: defaultPassword,
+      });
+      expect(response.status).toBe(409);
+    }
+    const eleventh = await prober.post('/api/auth/signup', {
+      email: uniqueEmail('probe'),
+      name: 'Prober',
+      password: defaultPassword,
+    });
+    expect(eleventh.status).toBe(429);
+  });
+
   it('allows 10 sign-ups per address per hour', async () => {
     const client = new HttpClient();
     for (let i = 0; i < 10; i++) {
