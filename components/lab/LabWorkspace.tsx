@@ -16,6 +16,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import { Group, Panel, Separator } from 'react-resizable-panels';
 import { createActivitySignal } from './auto-check';
 import type { CodeEditorHandle } from './editor/CodeEditor';
+import { FilesClient } from './files-client';
 import { labApi, type RunningLab } from './lab-api';
 import { LabControls } from './LabControls';
 import { useNarrowLayout } from './narrow-layout';
@@ -441,6 +442,12 @@ export function LabWorkspace({
 
   const done = passedCount(state, steps);
   const isReady = state.phase === 'ready' && access !== null;
+  // The step panel compares a solution with the workspace before copying it.
+  const readWorkspaceFile = useMemo(() => {
+    if (!isReady || !access) return null;
+    const files = new FilesClient(access);
+    return (path: string) => files.read(path);
+  }, [isReady, access]);
   const rightSide = useMemo(
     () =>
       isReady ? null : (
@@ -549,6 +556,7 @@ export function LabWorkspace({
                   refreshEditor();
                   void reload();
                 }}
+                readWorkspaceFile={readWorkspaceFile}
                 onJumped={onJumped}
                 activity={activity}
               />

@@ -3,17 +3,20 @@
 /**
  * The instructions pane: the lab's steps with their status, the current step's text, its Check
  * button and feedback, hints one at a time (the one for what the last check found first), the
- * reference solution behind a confirmation, starting the step from the reference state of the
- * earlier ones, and navigation between steps. Steps can be read ahead; each one is completed by
- * its own check, pressed or, for an `autoCheck` step, run in the background as the learner works.
+ * reference solution behind a confirmation (and copying it only after another, naming the files it
+ * replaces and adds), starting the step from the reference state of the earlier ones, and
+ * navigation between steps. Steps can be read ahead; each one is completed by its own check,
+ * pressed or, for an `autoCheck` step, run in the background as the learner works.
  */
 import { useEffect, useEffectEvent, useRef, useState, type ReactNode } from 'react';
 import { timeAgo } from '@/components/ui/relative-time';
 import { ApiError } from '@/lib/http/api-error';
 import { createAutoCheckScheduler, type ActivitySignal } from './auto-check';
 import { firstFailingDetail, nextHint, offeredHints, parseShownHints, type StepHint } from './hints';
+import type { FileContent } from './files-client';
 import { labApi, type LabProgressView, type StepCheckResult, type StepStatus } from './lab-api';
 import styles from './LabWorkspace.module.css';
+import { solutionChanges, type SolutionChanges } from './solution-changes';
 
 export type StepView = {
   id: string;
@@ -37,6 +40,11 @@ type Props = {
   onChecked: () => void;
   /** The learner copied a solution into their workspace: the editor should refresh. */
   onSolutionApplied: () => void;
+  /**
+   * Reads a file of the learner's workspace (null while the sandbox is not ready): copying a
+   * solution first says which files it replaces and which it adds.
+   */
+  readWorkspaceFile: ((path: string) => Promise<Pick<FileContent, 'content'>>) | null;
   /** The learner started a step from the reference state: the editor and progress should refresh. */
   onJumped: (stepId: string) => void;
   /** Files saved and commands ended: when an `autoCheck` step checks itself. */
@@ -214,21 +222,46 @@ function Solution({
   revealed,
   canApply,
   onApplied,
+  readWorkspaceFile,
 }: {
   labId: string;
   stepId: string;
   revealed: boolean;
   canApply: boolean;
   onApplied: () => void;
+  readWorkspaceFile: Props['readWorkspaceFile'];
 }) {
   const dialogRef = useRef<HTMLDialogElement>(null);
+  const copyDialogRef = useRef<HTMLDialogElement>(null);
   const [files, setFiles] = useState<{ path: string; content: string }[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
+  /** What copying would do, asked before copying; null changes: the workspace could not be read. */
+  const [copyPlan, setCopyPlan] = useState<{ changes: SolutionChanges | null } | null>(null);
+
+  // Asks first, naming the files the copy replaces and adds (compared with the workspace now).
+  const askToCopy = async (solution: { path: string; content: string }[]) => {
+    setBusy(true);
+    setMessage(null);
+    let changes: SolutionChanges | null = null;
+    try {
+      if (readWorkspaceFile) changes = await solutionChanges(solution, readWorkspaceFile);
+    } catch {
+      changes = null;
+    } finally {
+      setBusy(false);
+    }
+    setCopyPlan({ changes });
+    const dialog = copyDialogRef.current;
+    if (!dialog) return;
+    dialog.returnValue = '';
+    if (!dialog.open) dialog.showModal();
+  };
 
   const reveal = async (apply: boolean) => {
     setBusy(true);
-    setMessage(null);
+    // Copying waits while the sandbox is being checked (a step that checks itself may be).
+    setMessage(apply ? 'Copying the solution into your workspace…' : null);
     try {
       const answer = await labApi.solution(labId, stepId, apply);
       setFiles(answer.files);
@@ -298,19 +331,78 @@ function Solution({
             type="button"
             className="button button--secondary"
             disabled={!canApply || busy}
-            onClick={() => void reveal(true)}
+            onClick={() => void askToCopy(files)}
             title={canApply ? undefined : 'Start the lab to copy files into your workspace'}
           >
             Copy the solution into my workspace
           </button>
         </div>
       )}
+      <dialog
+        ref={copyDialogRef}
+        className={styles.dialog}
+        aria-labelledby={`copy-${stepId}-title`}
+        onClose={() => {
+          if (copyDialogRef.current?.returnValue === 'copy') void reveal(true);
+        }}
+      >
+        <form method="dialog">
+          <h2 id={`copy-${stepId}-title`}>Copy the solution into your workspace?</h2>
+          {copyPlan && files && (
+            <CopyPlan changes={copyPlan.changes} paths={files.map((file) => file.path)} />
+          )}
+          <div className={styles.dialogActions}>
+            <button type="submit" value="cancel" className="button button--secondary">
+              Cancel
+            </button>
+            <button type="submit" value="copy" className="button">
+              Copy into my workspace
+            </button>
+          </div>
+        </form>
+      </dialog>
       {message && (
         <p className={styles.solutionNote} role="status">
           {message}
         </p>
       )}
     </section>
+  );
+}
+
+/** What copying a solution does to the workspace's files, in words, for its confirmation. */
+function CopyPlan({ changes, paths }: { changes: SolutionChanges | null; paths: string[] }) {
+  const thatFile = (files: readonly string[]) => (files.length === 1 ? 'that file' : 'those files');
+  if (!changes) {
+    return (
+      <p>
+        This writes <strong>{listOfFiles(paths)}</strong> into your workspace: your own version of{' '}
+        {thatFile(paths)}, if you have one, is overwritten.
+      </p>
+    );
+  }
+  const { replaces, adds, unchanged } = changes;
+  return (
+    <>
+      {replaces.length > 0 && (
+        <p>
+          This replaces <strong>{listOfFiles(replaces)}</strong>: your own version of {thatFile(replaces)} is
+          overwritten.
+        </p>
+      )}
+      {adds.length > 0 && (
+        <p>
+          {replaces.length > 0 ? 'It also adds' : 'This adds'} <strong>{listOfFiles(adds)}</strong>, which
+          your workspace does not have.
+        </p>
+      )}
+      {unchanged.length > 0 && (
+        <p>
+          {listOfFiles(unchanged)} {unchanged.length === 1 ? 'is' : 'are'} already as in the solution
+          {replaces.length + adds.length === 0 ? ': copying changes nothing.' : '.'}
+        </p>
+      )}
+    </>
   );
 }
 
@@ -433,6 +525,7 @@ export function StepPanel({
   canCheck,
   onChecked,
   onSolutionApplied,
+  readWorkspaceFile,
   onJumped,
   activity,
 }: Props) {
@@ -583,6 +676,7 @@ export function StepPanel({
           revealed={Boolean(stepProgress?.revealed)}
           canApply={canCheck}
           onApplied={onSolutionApplied}
+          readWorkspaceFile={readWorkspaceFile}
         />
 
         {index > 0 && (

@@ -2,9 +2,10 @@
  * The step panel as a tutor, in real Chromium: hints that stay with their step, the hint for what
  * the last check found offered first, a restored check that says when it ran, Check and the step
  * buttons in view after a long failure at 1280×720, starting step 2 from the reference state (step
- * 1 skipped), a step that ticks green by itself after a save, and headings in a step's text kept
- * smaller than the step's title. Results the learner made earlier are written straight into the
- * e2e server's database; the rest runs against the real runner.
+ * 1 skipped), a step that ticks green by itself after a save, copying a step's solution only after
+ * a confirmation naming the files it replaces and adds, and headings in a step's text kept smaller
+ * than the step's title. Results the learner made earlier are written straight into the e2e
+ * server's database; the rest runs against the real runner.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -129,10 +130,15 @@ test('a check restored from an earlier visit says when it ran, and a long one le
 }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
   const userId = await signedUpUserId(page);
-  const details: StoredDetail[] = ['mae', 'rmse', 'r2', 'model.joblib'].map((name) => ({
-    name: `${name} identical`,
+  const details: StoredDetail[] = [
+    'same metrics in both runs',
+    'same model in both runs',
+    'metrics describe the model',
+    'model learned from the data',
+  ].map((name) => ({
+    name,
     status: 'fail',
-    message: `${name} differed between two runs: 3.683 vs 3.712; something random in train.py is still unseeded, so look at every line that shuffles, splits or samples rows, and at the model.`,
+    message: `${name}: the two runs differed (mae 3.683 vs 3.712); something random in train.py is still unseeded, so look at every line that shuffles or samples rows, and at the model.`,
   }));
   storeCheck(userId, stepOne.id, 5, details);
   await page.goto(`/labs/${labId}`);
@@ -144,7 +150,7 @@ test('a check restored from an earlier visit says when it ran, and a long one le
   await expectUsablePanel(page);
   // The hint for the first failing detail comes first.
   await page.getByRole('button', { name: `Show a hint (1 of ${stepOne.hints.length})` }).click();
-  const stateHint = stepOne.hints.find((hint) => hint.when === 'mae identical');
+  const stateHint = stepOne.hints.find((hint) => hint.when === 'same metrics in both runs');
   await expect(page.getByRole('region', { name: 'Hints' })).toContainText(`Hint 1. ${stateHint!.text}`);
 });
 
@@ -166,7 +172,7 @@ test('after a failing Check in the sandbox, the hint for what it found is offere
 
   const hints = page.getByRole('region', { name: 'Hints' });
   await hints.getByRole('button', { name: `Show a hint (1 of ${stepOne.hints.length})` }).click();
-  const stateHint = stepOne.hints.find((hint) => hint.when === 'mae identical');
+  const stateHint = stepOne.hints.find((hint) => hint.when === 'same metrics in both runs');
   await expect(hints).toContainText(`Hint 1. ${stateHint!.text}`);
   await hints.getByRole('button', { name: 'Show another hint' }).click();
   await expect(hints).toContainText(`Hint 2. ${shownText(generalHint(stepOne))}`);
@@ -212,6 +218,54 @@ test('a learner starts step 2 from the reference state, then step 2 ticks green 
   await expect(result).toHaveAttribute('data-automatic', 'true');
   await expect(page.locator('[aria-live="polite"]').filter({ has: result })).toContainText('Passed');
   expect(checksPressed).toEqual([]);
+});
+
+test('copying a solution asks first, naming the files it replaces and the ones it adds', async ({ page }) => {
+  test.setTimeout(240_000);
+  await startLab(page);
+  const editor = page.getByTestId('code-editor');
+  await expect(editor).toHaveAttribute('data-active-file', 'train.py', { timeout: 30_000 });
+  const starter = fs.readFileSync(path.join(labDir, 'workspace', 'train.py'), 'utf8');
+  await expect.poll(() => editorText(page, 'train.py')).toBe(starter);
+
+  const revealAndCopy = async () => {
+    await page.getByRole('button', { name: 'Reveal the solution…' }).click();
+    await page
+      .getByRole('dialog', { name: 'Reveal the solution?' })
+      .getByRole('button', { name: 'Reveal the solution' })
+      .click();
+    await page.getByRole('button', { name: 'Copy the solution into my workspace' }).click();
+    return page.getByRole('dialog', { name: 'Copy the solution into your workspace?' });
+  };
+
+  // Step 1: the learner's train.py differs from the reference, so it would be replaced.
+  const replacing = await revealAndCopy();
+  await expect(replacing).toContainText('This replaces train.py');
+  await expect(replacing).not.toContainText('adds');
+  await replacing.getByRole('button', { name: 'Cancel' }).click();
+  await expect(replacing).toBeHidden();
+  await expect(page.getByRole('status').filter({ hasText: 'in your workspace now' })).toHaveCount(0);
+  expect(await editorText(page, 'train.py')).toBe(starter);
+
+  // Step 2's file was deleted by the learner: copying adds it, and replaces nothing.
+  const terminal = page.getByTestId('terminal');
+  await expect(terminal).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
+  await terminal.click();
+  await page.keyboard.type('rm requirements.txt && echo removed-it\n');
+  await expect(terminal.locator('.xterm-rows')).toContainText('removed-it');
+  await stepButton(page, 2).click();
+  const adding = await revealAndCopy();
+  await expect(adding).toContainText('This adds requirements.txt');
+  await expect(adding).not.toContainText('replaces');
+  await adding.getByRole('button', { name: 'Copy into my workspace' }).click();
+  // Step 2 checks itself after the command above (and again after the copy), and file operations
+  // wait while the sandbox is checked: 10-30 s on a loaded machine.
+  await expect(
+    page.getByRole('status').filter({ hasText: 'The solution files are in your workspace now.' }),
+  ).toBeVisible({ timeout: 90_000 });
+  await expect(
+    page.getByRole('tree', { name: 'Files' }).getByRole('treeitem', { name: 'requirements.txt' }),
+  ).toBeVisible({ timeout: 90_000 });
 });
 
 test('headings in a step’s text are never larger than the step’s title', async ({ page }) => {
