@@ -4,7 +4,8 @@
  * - the server scope (the web app only): `Authorization: Bearer <RUNNER_SECRET>`;
  * - the session scope (one session's terminal, files and services): the server's bearer, or a
  *   browser's short-lived token bound to the session and its user (header `X-Academy-Token`, or
- *   `?token=` where headers cannot be set, as on WebSockets). A read-only token (`readOnly`, an
+ *   `?token=` on the routes that declare `tokenInQuery`: the terminal's WebSocket, where a browser
+ *   cannot set headers). A read-only token (`readOnly`, an
  *   instructor watching a learner) passes only routes that declare `config: { access: 'read' }`.
  */
 import crypto from 'node:crypto';
@@ -31,6 +32,12 @@ declare module 'fastify' {
      * else. For WebSockets: a browser opens them from any site, and CORS does not apply.
      */
     allowedOriginsOnly?: boolean;
+    /**
+     * Session scope: accept the browser token as `?token=` too. Only where a browser cannot send
+     * a header (the terminal's WebSocket): a token in a URL ends up in logs and histories, and a
+     * service page could be linked with one.
+     */
+    tokenInQuery?: boolean;
   }
   interface FastifyRequest {
     /** Set by the session scope's hook before any of its handlers runs; absent elsewhere. */
@@ -60,6 +67,7 @@ function requireServer(request: FastifyRequest, secret: string): void {
 function browserTokenOf(request: FastifyRequest): string | undefined {
   const header = request.headers['x-academy-token'];
   if (typeof header === 'string' && header) return header;
+  if (!request.routeOptions.config.tokenInQuery) return undefined;
   const query = (request.query as Record<string, unknown> | undefined)?.token;
   return typeof query === 'string' && query ? query : undefined;
 }

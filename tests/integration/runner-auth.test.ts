@@ -82,13 +82,20 @@ describe('runner authentication', () => {
     });
   });
 
-  it('guards the terminal and service endpoints the same way', async () => {
+  it('guards the terminal and service endpoints the same way; only the terminal takes ?token=', async () => {
+    const aliceToken = () => t.token(aliceSession, 'alice');
     for (const endpoint of [
       `/v1/sessions/${bobSession}/terminal`,
       `/v1/sessions/${bobSession}/services/8000/`,
     ]) {
       expect((await status(endpoint, {})).status).toBe(401);
-      expect((await status(`${endpoint}?token=${t.token(aliceSession, 'alice')}`, {})).status).toBe(403);
+      expect((await status(endpoint, { 'x-academy-token': aliceToken() })).status).toBe(403);
     }
+    expect((await status(`/v1/sessions/${bobSession}/terminal?token=${aliceToken()}`, {})).status).toBe(403);
+    // A service page's URL never carries a token that works.
+    const bobToken = t.token(bobSession, 'bob');
+    expect((await status(`/v1/sessions/${bobSession}/services/8000/?token=${bobToken}`, {})).status).toBe(
+      401,
+    );
   });
 });

@@ -72,9 +72,10 @@ type Echo = { method: string; path: string; body: string; headers: Record<string
 describe('the service proxy', () => {
   it('forwards method, path, query and body, and keeps the platform’s credentials out', async () => {
     const token = t.token(id, user);
-    const response = await fetch(`${t.url}/v1/sessions/${id}/services/8000/api/runs?limit=5&token=${token}`, {
+    const response = await fetch(`${t.url}/v1/sessions/${id}/services/8000/api/runs?limit=5`, {
       method: 'POST',
       headers: {
+        'x-academy-token': token,
         'content-type': 'application/json',
         cookie: 'academy_session=secret',
         'user-agent': 'Mozilla/5.0 (learner browser)',

@@ -106,7 +106,7 @@ export const terminalRoutes: FastifyPluginAsync<{ sessions: SessionManager; nonc
     '/v1/sessions/:id/terminal',
     {
       websocket: true,
-      config: { access: 'read', allowedOriginsOnly: true },
+      config: { access: 'read', allowedOriginsOnly: true, tokenInQuery: true },
       // Also before the upgrade: a terminal token opens one connection, and only to a ready sandbox.
       preValidation: async (request) => {
         const { caller, session } = request.sessionAccess;
