@@ -14,6 +14,10 @@ const pages: Record<ServicePageId, ComponentType<ServicePageProps>> = {
     loading,
   }),
   models: dynamic(() => import('./tracking/ModelsPage').then((m) => m.ModelsPage), { ssr: false, loading }),
+  pipelines: dynamic(() => import('./pipelines/PipelinesPage').then((m) => m.PipelinesPage), {
+    ssr: false,
+    loading,
+  }),
 };
 
 export function ServicePage({ pageId, ...props }: ServicePageProps & { pageId: ServicePageId }) {

@@ -9,6 +9,15 @@ describe('service pages', () => {
     ]);
   });
 
+  it('gives the pipelines service a Pipelines tab, after the tracking ones when a lab lists both', () => {
+    expect(servicePagesFor(['pipelines']).map((p) => [p.id, p.title])).toEqual([['pipelines', 'Pipelines']]);
+    expect(servicePagesFor(['tracking', 'pipelines']).map((p) => p.id)).toEqual([
+      'experiments',
+      'models',
+      'pipelines',
+    ]);
+  });
+
   it('adds no tab for a lab without services, unknown names or a repeated name', () => {
     expect(servicePagesFor([])).toEqual([]);
     expect(servicePagesFor(['serving-gateway'])).toEqual([]);

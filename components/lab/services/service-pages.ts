@@ -1,12 +1,13 @@
 /**
  * The pages each labkit service adds to the lab workspace, as tabs next to the editor: a learner
- * sees what their service holds (the tracking server's runs and models) without leaving the lab.
+ * sees what their service holds (the tracking server's runs and models, the pipeline's stages)
+ * without leaving the lab.
  * Plain data, shared by the workspace and its tests; the pages' components are in ServicePage.tsx.
  */
 import type { SessionAccess } from '../session-access';
 import { isLabkitService, type LabkitServiceName } from '@/lab-runner/api/labkit-services';
 
-export type ServicePageId = 'experiments' | 'models';
+export type ServicePageId = 'experiments' | 'models' | 'pipelines';
 
 export type ServicePageInfo = { id: ServicePageId; service: LabkitServiceName; title: string };
 
@@ -15,8 +16,7 @@ const pagesByService: Record<LabkitServiceName, ServicePageInfo[]> = {
     { id: 'experiments', service: 'tracking', title: 'Experiments' },
     { id: 'models', service: 'tracking', title: 'Models' },
   ],
-  // Its Pipelines tab comes next; until then the service runs without a page.
-  pipelines: [],
+  pipelines: [{ id: 'pipelines', service: 'pipelines', title: 'Pipelines' }],
 };
 
 /** The pages of the services a lab lists, in the order listed; unknown names add none. */
