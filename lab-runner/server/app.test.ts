@@ -126,3 +126,50 @@ describe('the runner app', () => {
     });
   });
 });
+
+describe('what a browser may cost its sandbox', () => {
+  it('refuses a browser’s file operations past its budget with 429, never the web app’s', async () => {
+    const small = await startFakeRunner({ execBudget: { burst: 5, perSecond: 0.001, maxServicePorts: 2 } });
+    // Every file operation answers as the in-sandbox helper would.
+    small.driver.onExec(() => ({ stdout: JSON.stringify({ ok: true }) }));
+    try {
+      const id = await small.startSession('alice');
+      const read = (headers: Record<string, string>) =>
+        small.app.inject({ method: 'GET', url: `/v1/sessions/${id}/files?path=`, headers });
+      const browser = { 'x-academy-token': small.token(id, 'alice') };
+      for (let i = 0; i < 5; i++) expect((await read(browser)).statusCode).toBe(200);
+      const refused = await read(browser);
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json()).toMatchObject({ error: 'RATE_LIMITED', message: expect.stringMatching(/wait/) });
+      // The web app's own calls (a solution copied in) are not counted.
+      for (let i = 0; i < 10; i++) {
+        expect((await read({ authorization: `Bearer ${fakeRunnerSecret}` })).statusCode).toBe(200);
+      }
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('caps the service ports a browser opens in its sandbox', async () => {
+    const small = await startFakeRunner({ execBudget: { burst: 100, perSecond: 1, maxServicePorts: 2 } });
+    try {
+      const id = await small.startSession('alice');
+      const browser = { 'x-academy-token': small.token(id, 'alice') };
+      const statusOf = async (port: number) =>
+        (
+          await small.app.inject({
+            method: 'GET',
+            url: `/v1/sessions/${id}/services/${port}/`,
+            headers: browser,
+          })
+        ).statusCode;
+      // (Nothing listens in the fake sandbox: 502 means the request went through to the bridge.)
+      expect(await statusOf(5000)).not.toBe(429);
+      expect(await statusOf(5100)).not.toBe(429);
+      expect(await statusOf(5000)).not.toBe(429);
+      expect(await statusOf(8000)).toBe(429);
+    } finally {
+      await small.close();
+    }
+  });
+});

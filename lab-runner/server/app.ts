@@ -11,6 +11,7 @@ import type { SessionManager } from '../sessions/manager';
 import { RunnerError } from '../errors';
 import { serverScopeGuard, sessionScopeGuard } from './auth';
 import type { RunnerMetrics } from './metrics';
+import { defaultExecBudget, ExecBudget, type ExecBudgetOptions } from './exec-budget';
 import type { NonceRegistry } from './nonces';
 import { checkRoutes } from './routes/checks';
 import { execRoutes } from './routes/exec';
@@ -27,11 +28,14 @@ export type RunnerAppOptions = {
   secret: string;
   allowedOrigins: string[];
   nonces: NonceRegistry;
+  /** What a browser's file operations and service ports may cost (defaults: exec-budget.ts). */
+  execBudget?: ExecBudgetOptions;
   logger?: boolean;
 };
 
 export async function buildRunnerApp(options: RunnerAppOptions): Promise<FastifyInstance> {
   const { sessions, labs, metrics, secret, allowedOrigins, nonces } = options;
+  const execBudget = new ExecBudget(options.execBudget ?? defaultExecBudget);
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 4 * 1024 * 1024, trustProxy: false });
 
   app.setErrorHandler((error, request, reply) => {
@@ -70,9 +74,9 @@ export async function buildRunnerApp(options: RunnerAppOptions): Promise<Fastify
   await app.register(async (sessionScope) => {
     sessionScope.decorateRequest('sessionAccess');
     sessionScope.addHook('onRequest', sessionScopeGuard({ secret, sessions, allowedOrigins }));
-    await sessionScope.register(fileRoutes, { sessions });
+    await sessionScope.register(fileRoutes, { sessions, execBudget });
     await sessionScope.register(terminalRoutes, { sessions, nonces });
-    await sessionScope.register(serviceRoutes, { sessions });
+    await sessionScope.register(serviceRoutes, { sessions, execBudget });
   });
 
   return app;

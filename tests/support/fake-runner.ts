@@ -8,6 +8,7 @@ import { mintBrowserToken } from '@/lab-runner/api/tokens';
 import { FakeDriver } from '@/lab-runner/drivers/fake';
 import { LabCatalog } from '@/lab-runner/labs';
 import { buildRunnerApp } from '@/lab-runner/server/app';
+import type { ExecBudgetOptions } from '@/lab-runner/server/exec-budget';
 import { createRunnerMetrics } from '@/lab-runner/server/metrics';
 import { NonceRegistry } from '@/lab-runner/server/nonces';
 import { SessionManager } from '@/lab-runner/sessions/manager';
@@ -25,7 +26,7 @@ export type FakeRunner = {
   close(): Promise<void>;
 };
 
-export async function startFakeRunner(): Promise<FakeRunner> {
+export async function startFakeRunner(options: { execBudget?: ExecBudgetOptions } = {}): Promise<FakeRunner> {
   const metrics = createRunnerMetrics();
   const driver = new FakeDriver();
   const labs = new LabCatalog(path.join(process.cwd(), 'tests', 'fixtures', 'labs'));
@@ -48,6 +49,7 @@ export async function startFakeRunner(): Promise<FakeRunner> {
     secret: fakeRunnerSecret,
     allowedOrigins: [fakeRunnerOrigin],
     nonces: new NonceRegistry(),
+    execBudget: options.execBudget,
   });
   // `injectWS` upgrades only on a ready app; `inject` would wait for it anyway.
   await app.ready();

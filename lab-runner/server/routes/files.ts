@@ -6,6 +6,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { moveFileBody, writeFileBody } from '../../api/requests';
 import type { SessionManager } from '../../sessions/manager';
+import type { ExecBudget } from '../exec-budget';
 import { parseWorkspacePath, WorkspaceFiles } from '../../workspace-files';
 import { parseInput } from '../request-input';
 
@@ -14,8 +15,16 @@ function pathOf(request: FastifyRequest): string {
   return parseWorkspacePath((request.query as { path?: unknown }).path);
 }
 
-export const fileRoutes: FastifyPluginAsync<{ sessions: SessionManager }> = async (app, { sessions }) => {
+export const fileRoutes: FastifyPluginAsync<{ sessions: SessionManager; execBudget: ExecBudget }> = async (
+  app,
+  { sessions, execBudget },
+) => {
   const files = new WorkspaceFiles(sessions);
+  // Each operation is an exec in the sandbox: a browser's are counted (the web app's are not).
+  app.addHook('preHandler', async (request) => {
+    const { caller, session } = request.sessionAccess;
+    if (caller.kind === 'browser') execBudget.spend(session.id);
+  });
 
   app.get('/v1/sessions/:id/files', { config: { access: 'read' } }, async (request) =>
     files.read(request.sessionAccess.session.id, pathOf(request)),

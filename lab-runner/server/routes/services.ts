@@ -13,6 +13,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { RunnerError } from '../../errors';
 import type { SessionManager } from '../../sessions/manager';
+import type { ExecBudget } from '../exec-budget';
 import { headersIntoSandbox, headersOutOfSandbox } from '../service-headers';
 
 const portSchema = z.coerce.number().int().min(1024).max(65535);
@@ -31,7 +32,10 @@ export function servicePathOf(rawUrl: string, rawPort: string): string {
 }
 
 /** In the session scope with `write` access: a read-only token never reaches a service. */
-export const serviceRoutes: FastifyPluginAsync<{ sessions: SessionManager }> = async (app, { sessions }) => {
+export const serviceRoutes: FastifyPluginAsync<{ sessions: SessionManager; execBudget: ExecBudget }> = async (
+  app,
+  { sessions, execBudget },
+) => {
   // Bodies pass through untouched, whatever their type; this plugin's scope only.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
@@ -45,6 +49,8 @@ export const serviceRoutes: FastifyPluginAsync<{ sessions: SessionManager }> = a
     }
     const port = parsedPort.data;
     sessions.requireReady(id);
+    // A new port starts a bridge in the sandbox (an exec, and a process that stays): capped.
+    if (request.sessionAccess.caller.kind === 'browser') execBudget.useServicePort(id, port);
     sessions.touch(id);
     const socketPath = await sessions.serviceSocket(id, port);
 
