@@ -21,7 +21,7 @@ import {
 } from '../drivers/driver';
 import { RunnerError } from '../errors';
 
-/** `labkit services up` starts each service and waits for its health check (15 s at most each). */
+/** `labkit services up` starts each service and waits for its health check (30 s at most each, side by side). */
 const servicesUpTimeoutMs = 40_000;
 const servicesStopTimeoutMs = 10_000;
 const portHoldersStopTimeoutMs = 10_000;

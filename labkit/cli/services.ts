@@ -23,7 +23,11 @@ import {
   type LabkitServiceName,
 } from '@/lab-runner/api/labkit-services';
 
-const startTimeoutMs = 15_000;
+/**
+ * How long `up` waits for a service to answer. It takes about 1 s; a sandbox limited to one CPU on
+ * a busy host, starting two services side by side, has been seen to need more than 15 s.
+ */
+const startTimeoutMs = 30_000;
 const probeTimeoutMs = 1_000;
 const pollMs = 50;
 /** `down` waits this long for a service to end after SIGTERM, then kills it. */

@@ -94,7 +94,7 @@ describe('a lab with services: [tracking, pipelines]', () => {
     expect(states(shown)).toEqual({ prepare: 'up to date', train: 'up to date' });
     expect(shown.stages[1]?.lastRun).toMatchObject({ state: 'succeeded', exitCode: 0 });
     const log = logChunkSchema.parse((await service('log?stage=train')).body);
-    expect(log.text).toMatch(/> python3 train\.py\ntrained: a = /);
+    expect(log.text).toMatch(/> python3 train\.py\nfitted with lr 0\.02\ntrained: a = /);
   });
 
   it('tags the run the train stage logged with the stage and its lock hash', async () => {
