@@ -2,7 +2,8 @@
 
 /**
  * The instructor's read-only view of one learner's sandbox: their terminal, live (a read-only tmux
- * client: nothing typed here reaches it) and their workspace files. The web app mints read-only
+ * client: nothing typed here reaches it), drawn at the learner's terminal size and scaled to fit
+ * (ViewerTerminal.tsx), and their workspace files. The web app mints read-only
  * tokens for it (POST …/view-token); the learner's workspace says they are being watched.
  */
 import dynamic from 'next/dynamic';
@@ -19,13 +20,10 @@ import { apiErrorOf, apiFetch } from '@/lib/http/api-client';
 import { ApiError } from '@/lib/http/api-error';
 import styles from './Workshops.module.css';
 
-const LabTerminal = dynamic(
-  () => import('@/components/lab/terminal/LabTerminal').then((m) => m.LabTerminal),
-  {
-    ssr: false,
-    loading: () => <p className={styles.muted}>Loading the terminal…</p>,
-  },
-);
+const ViewerTerminal = dynamic(() => import('./ViewerTerminal').then((m) => m.ViewerTerminal), {
+  ssr: false,
+  loading: () => <p className={styles.muted}>Loading the terminal…</p>,
+});
 
 export type LearnerSandbox = { labId: string; labTitle: string; state: string | null };
 
@@ -260,9 +258,7 @@ export function LearnerView({
             <h2 id="learner-terminal" style={{ fontSize: '1.05rem' }}>
               Terminal <span className={styles.muted}>(read-only: what you type is not sent)</span>
             </h2>
-            <div className={styles.terminalBox}>
-              <LabTerminal key={access.sessionId} access={access} readOnly />
-            </div>
+            <ViewerTerminal key={access.sessionId} access={access} />
           </section>
           <WorkspaceFiles key={access.sessionId} access={access} />
         </>

@@ -1,7 +1,8 @@
 /**
  * An instructor's read-only view of a learner's sandbox, against a real one: the viewer sees what
- * the learner typed and what they type next, cannot type or write files, and the learner's
- * terminal and the session view count the viewers as they come and go.
+ * the learner typed and what they type next, cannot type or write files, is sized like the
+ * learner's terminal (and follows its resizes), and the learner's terminal and the session view
+ * count the viewers as they come and go.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintBrowserToken } from '@/lab-runner/api/tokens';
@@ -86,6 +87,35 @@ describe('a read-only view of a learner’s terminal', () => {
     // (The 0 sent on connecting may arrive before this test listens.)
     expect(told.filter((count, i) => i === 0 || count !== told[i - 1]).slice(-2)).toEqual([1, 0]);
     await learnerTerm.close();
+  }, 60_000);
+
+  it('sizes the viewer like the learner’s terminal, and follows it when the learner resizes', async () => {
+    const learnerTerm = await openTerminal(terminalUrl(t.token(sessionId, learner)), { cols: 100, rows: 30 });
+    const viewer = await openTerminal(terminalUrl(readOnlyToken()), { cols: 60, rows: 20 });
+    const sizes: { cols: number; rows: number }[] = [];
+    viewer.ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) return;
+      const message = JSON.parse(data.toString('utf8')) as { type: string; cols: number; rows: number };
+      if (message.type === 'size') sizes.push({ cols: message.cols, rows: message.rows });
+    });
+    await until(async () => (await sessionViewers()) === 1, 'the viewer to attach');
+    // tmux's own account of its clients: the viewer (read-only) at the learner's size, not its own.
+    const clients = async (pattern: RegExp) => {
+      const from = learnerTerm.output().length;
+      learnerTerm.type(
+        "tmux list-clients -F 'client #{client_width}x#{client_height} ro=#{client_readonly}' | sort\r",
+      );
+      await learnerTerm.waitFor(pattern, { from });
+    };
+    await clients(/client 100x30 ro=0\s+client 100x30 ro=1/);
+
+    learnerTerm.ws.send(JSON.stringify({ type: 'resize', cols: 120, rows: 35 }));
+    await until(() => sizes.some((size) => size.cols === 120 && size.rows === 35), 'the viewer to be told');
+    await clients(/client 120x35 ro=0\s+client 120x35 ro=1/);
+
+    await viewer.close();
+    await learnerTerm.close();
+    await until(async () => (await sessionViewers()) === 0, 'the viewer count to go back to 0');
   }, 60_000);
 
   it('counts two viewers at once', async () => {

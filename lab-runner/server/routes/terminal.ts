@@ -11,7 +11,11 @@
  *
  * Read-only viewers (a token with `readOnly`, minted for an instructor) attach as tmux read-only
  * clients that do not resize the learner's window; every input frame they send is dropped, and
- * they do not count as learner activity.
+ * they do not count as learner activity. A viewer is sized like the learner's terminal, not like
+ * its own screen (a tmux client of another size draws the difference as lines and blanks): it gets
+ * `{"type":"size","cols","rows"}` on connecting and whenever the learner's terminal is resized, and
+ * its own resize messages only count while the learner's size is unknown (their terminal never
+ * opened since the runner started).
  *
  * Backpressure: when the socket's send buffer passes a high-water mark the container's output is
  * paused (the process inside then blocks on its TTY), and resumed below a low-water mark, so a
@@ -56,6 +60,8 @@ const lowWaterBytes = 64 * 1024;
 const drainPollMs = 10;
 const firstResizeTimeoutMs = 2_000;
 const defaultSize = { cols: 80, rows: 24 };
+/** Learner terminal sizes kept at most (the oldest forgotten first). */
+const maxRememberedSizes = 10_000;
 
 const clientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('input'), data: z.string().max(64 * 1024) }),
@@ -88,6 +94,47 @@ class ViewerAnnouncer {
   }
 }
 
+type Size = { cols: number; rows: number };
+
+/**
+ * The size of each session's learner terminal (the last one a learner's socket asked for: tmux
+ * sizes the window after the latest client), and the viewers to resize when it changes.
+ */
+class LearnerSizes {
+  private readonly sizes = new Map<string, Size>();
+  private readonly viewers = new Map<string, Set<(size: Size) => void>>();
+
+  of(sessionId: string): Size | undefined {
+    return this.sizes.get(sessionId);
+  }
+
+  set(sessionId: string, size: Size): void {
+    const known = this.sizes.get(sessionId);
+    if (known?.cols === size.cols && known.rows === size.rows) return;
+    // Kept after the learner's socket closes: tmux keeps the window at that size.
+    this.sizes.delete(sessionId);
+    this.sizes.set(sessionId, size);
+    if (this.sizes.size > maxRememberedSizes) this.sizes.delete(this.sizes.keys().next().value!);
+    for (const resize of this.viewers.get(sessionId) ?? []) resize(size);
+  }
+
+  watch(sessionId: string, resize: (size: Size) => void): () => void {
+    const set = this.viewers.get(sessionId) ?? new Set();
+    set.add(resize);
+    this.viewers.set(sessionId, set);
+    return () => {
+      set.delete(resize);
+      if (set.size === 0) this.viewers.delete(sessionId);
+    };
+  }
+}
+
+function sendSize(socket: WebSocket, size: Size): void {
+  if (socket.readyState === socket.OPEN) {
+    socket.send(JSON.stringify({ type: 'size', cols: size.cols, rows: size.rows }));
+  }
+}
+
 function send(socket: WebSocket, viewers: number): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type: 'viewers', count: viewers }));
 }
@@ -101,6 +148,7 @@ export const terminalRoutes: FastifyPluginAsync<{ sessions: SessionManager; nonc
   { sessions, nonces },
 ) => {
   const announcer = new ViewerAnnouncer();
+  const learnerSizes = new LearnerSizes();
 
   app.get(
     '/v1/sessions/:id/terminal',
@@ -119,7 +167,7 @@ export const terminalRoutes: FastifyPluginAsync<{ sessions: SessionManager; nonc
     (socket, request) => {
       const { caller, session } = request.sessionAccess;
       const isReadOnly = caller.kind === 'browser' && caller.token.readOnly;
-      void bridge(socket, session.id, sessions, announcer, isReadOnly);
+      void bridge(socket, session.id, sessions, announcer, learnerSizes, isReadOnly);
     },
   );
 };
@@ -129,13 +177,24 @@ async function bridge(
   sessionId: string,
   sessions: SessionManager,
   announcer: ViewerAnnouncer,
+  learnerSizes: LearnerSizes,
   isReadOnly: boolean,
 ): Promise<void> {
   const pendingInput: Buffer[] = [];
   let tty: TtySession | undefined;
   let isClosed = false;
   let isCountedViewer = false;
-  let size = defaultSize;
+  let size: Size = (isReadOnly && learnerSizes.of(sessionId)) || defaultSize;
+  let stopWatchingSize = () => undefined as void;
+  if (isReadOnly) {
+    const known = learnerSizes.of(sessionId);
+    if (known) sendSize(socket, known);
+    stopWatchingSize = learnerSizes.watch(sessionId, (learnerSize) => {
+      size = learnerSize;
+      sendSize(socket, learnerSize);
+      if (tty) void tty.resize(learnerSize.cols, learnerSize.rows).catch(() => undefined);
+    });
+  }
 
   if (!isReadOnly) announcer.addLearner(sessionId, socket, sessions.viewers(sessionId));
 
@@ -162,13 +221,22 @@ async function bridge(
       return;
     }
     if (message.type === 'input') return onInput(Buffer.from(message.data, 'utf8'));
-    size = { cols: message.cols, rows: message.rows };
-    if (tty) void tty.resize(size.cols, size.rows).catch(() => undefined);
+    const asked = { cols: message.cols, rows: message.rows };
+    if (!isReadOnly) {
+      size = asked;
+      learnerSizes.set(sessionId, asked);
+      if (tty) void tty.resize(size.cols, size.rows).catch(() => undefined);
+    } else if (!learnerSizes.of(sessionId)) {
+      // A viewer's own size, only while the learner's is unknown.
+      size = asked;
+      if (tty) void tty.resize(size.cols, size.rows).catch(() => undefined);
+    }
     resolveFirstResize();
   });
 
   socket.on('close', () => {
     isClosed = true;
+    stopWatchingSize();
     if (isReadOnly && isCountedViewer) {
       announcer.announce(sessionId, sessions.noteViewer(sessionId, -1));
     } else if (!isReadOnly) {
