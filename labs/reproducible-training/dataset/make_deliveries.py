@@ -1,21 +1,25 @@
-"""Makes workspace/data/deliveries.csv, the lab's fixed dataset: 2,000 synthetic food deliveries.
+"""Makes the lab's fixed dataset: workspace/data/deliveries.csv, 2,000 synthetic food deliveries to
+train on, and workspace/data/validation.csv, 400 later deliveries kept aside to measure the model.
 
-The CSV is committed; this script documents where it came from and rebuilds it byte for byte
-(fixed seed) with the sandbox image's numpy 1.24 and pandas 1.5:
+The CSVs are committed; this script documents where they came from and rebuilds them byte for
+byte (fixed seeds) with the sandbox image's numpy 1.24 and pandas 1.5:
 
     cd labs/reproducible-training && python3 dataset/make_deliveries.py
 
 Columns: distance_km, items, prep_minutes (kitchen time), hour (10-23), is_weekend, raining,
 courier_months (courier experience) and the target, delivery_minutes.
+
+The checks make their own orders at every grading with the same columns and different effects
+(checks/challenge.py, standard library only): keep the two in step when a column changes.
 """
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-SEED = 20240601
-ROWS = 2000
-OUTPUT = Path(__file__).resolve().parent.parent / "workspace" / "data" / "deliveries.csv"
+DATA = Path(__file__).resolve().parent.parent / "workspace" / "data"
+# (file, seed, rows): the validation orders come from the same process with their own seed.
+FILES = (("deliveries.csv", 20240601, 2000), ("validation.csv", 20240602, 400))
 
 
 def make_deliveries(rng: np.random.Generator, rows: int) -> pd.DataFrame:
@@ -54,6 +58,7 @@ def make_deliveries(rng: np.random.Generator, rows: int) -> pd.DataFrame:
 
 
 if __name__ == "__main__":
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    make_deliveries(np.random.default_rng(SEED), ROWS).to_csv(OUTPUT, index=False)
-    print(f"wrote {OUTPUT}")
+    DATA.mkdir(parents=True, exist_ok=True)
+    for name, seed, rows in FILES:
+        make_deliveries(np.random.default_rng(seed), rows).to_csv(DATA / name, index=False)
+        print(f"wrote {DATA / name}")
