@@ -56,6 +56,12 @@ export const runnerEnvironment = z.object({
   MAX_SESSIONS_PER_USER: documented(count.min(1).default(2), {
     description: 'running sandboxes per learner',
   }),
+  MIN_FREE_DISK_MB: documented(count.default(2048), {
+    description:
+      "disk space kept free in the runner's data folder: a new sandbox starts only while this much, " +
+      "plus its lab's whole workspace size, is free",
+    details: 'Resuming a stopped sandbox is not refused; `0` turns the check off',
+  }),
 });
 
 export type RunnerConfig = {
@@ -73,6 +79,7 @@ export type RunnerConfig = {
   poolSize: number;
   maxSessions: number;
   maxSessionsPerUser: number;
+  minFreeDiskMb: number;
 };
 
 export class RunnerConfigError extends Error {
@@ -114,5 +121,6 @@ export function parseRunnerConfig(
     poolSize: e.POOL_SIZE,
     maxSessions: e.MAX_SESSIONS,
     maxSessionsPerUser: e.MAX_SESSIONS_PER_USER,
+    minFreeDiskMb: e.MIN_FREE_DISK_MB,
   };
 }

@@ -1,4 +1,5 @@
 /** Wires a runner together (driver, session manager, HTTP app); used by main.ts and the tests. */
+import fs from 'node:fs';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import type { FastifyInstance } from 'fastify';
@@ -37,6 +38,8 @@ export async function createRunner(
     poolSize: config.poolSize,
     maxSessions: config.maxSessions,
     maxSessionsPerUser: config.maxSessionsPerUser,
+    minFreeDiskMb: config.minFreeDiskMb,
+    freeDiskBytes: () => freeBytesAt(config.dataDir),
     log,
   });
   await sessions.start();
@@ -57,4 +60,14 @@ export async function createRunner(
       await sessions.close();
     },
   };
+}
+
+/** Bytes an unprivileged writer may still use on the file system holding `folder`. */
+function freeBytesAt(folder: string): number | null {
+  try {
+    const stats = fs.statfsSync(folder);
+    return stats.bavail * stats.bsize;
+  } catch {
+    return null;
+  }
 }

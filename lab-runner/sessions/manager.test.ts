@@ -121,6 +121,35 @@ describe('capacity limits', () => {
     expect(t.manager.capacity()).toMatchObject({ active: 2, stopped: 1 });
   });
 
+  it('starts no new sandbox when the disk would fall below the reserve (507 DISK_FULL), and still resumes one', async () => {
+    const mb = 1024 * 1024;
+    let freeBytes = 10_000 * mb;
+    const t = newManager({ minFreeDiskMb: 2048, freeDiskBytes: () => freeBytes });
+    const { session } = await t.manager.create('ada', testLabs.plain);
+    await t.manager.stop(session.id);
+    freeBytes = 2100 * mb;
+    await expect(t.manager.create('ada', testLabs.bigDisk)).rejects.toMatchObject({
+      code: 'DISK_FULL',
+      status: 507,
+      message: expect.stringMatching(/almost out of disk space.*Labs already started go on working/),
+    });
+    expect((await t.manager.resume(session.id)).state).toBe('ready');
+    // Unknown free space (the data folder cannot be read) refuses nothing; neither does a reserve of 0.
+    freeBytes = 0;
+    expect(
+      (
+        await newManager({ minFreeDiskMb: 2048, freeDiskBytes: () => null }).manager.create(
+          'ada',
+          testLabs.plain,
+        )
+      ).session.state,
+    ).toBe('ready');
+    expect(
+      (await newManager({ minFreeDiskMb: 0, freeDiskBytes: () => 0 }).manager.create('ada', testLabs.plain))
+        .session.state,
+    ).toBe('ready');
+  });
+
   it('answers AT_CAPACITY (429) once maxSessions sandboxes run; a stopped one frees its place', async () => {
     const t = newManager({ maxSessions: 2 });
     const first = (await t.manager.create('ada', testLabs.plain)).session;

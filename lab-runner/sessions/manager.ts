@@ -43,6 +43,12 @@ export type SessionManagerOptions = {
   maxSessionsPerUser: number;
   /** Container creations in flight at once (default {@link defaultConcurrentCreates}). */
   concurrentCreates?: number;
+  /**
+   * Bytes free where workspaces are kept, or null when unknown. A new sandbox starts only while
+   * `minFreeDiskMb` plus its lab's workspace size is free. Without it, nothing is checked.
+   */
+  freeDiskBytes?: () => number | null;
+  minFreeDiskMb?: number;
   log?: (message: string) => void;
 };
 
@@ -210,6 +216,7 @@ export class SessionManager {
     const existing = this.list({ userId }).find((s) => s.labId === labId && s.state !== 'error');
     if (existing) return { session: await this.readyExisting(existing), isNew: false };
     this.checkCapacity(userId);
+    this.checkDisk(lab.resources.diskMb);
 
     const now = Date.now();
     const ttlMs = Math.min(this.options.sessionTtlMs, (lab.timeLimitMinutes ?? Infinity) * 60_000);
@@ -311,6 +318,20 @@ export class SessionManager {
       throw new RunnerError(
         'AT_CAPACITY',
         `All ${this.options.maxSessions} sandboxes on this server are in use. Try again in a few minutes, or ask your instructor.`,
+      );
+    }
+  }
+
+  /** A new workspace needs its whole size free, above the reserve the host keeps. */
+  private checkDisk(workspaceMb: number): void {
+    const reserveMb = this.options.minFreeDiskMb ?? 0;
+    const free = reserveMb > 0 ? this.options.freeDiskBytes?.() : null;
+    if (free === null || free === undefined) return;
+    if (free < (reserveMb + workspaceMb) * 1024 * 1024) {
+      throw new RunnerError(
+        'DISK_FULL',
+        'The server is almost out of disk space, so no new lab can start on it now. Labs already ' +
+          'started go on working. Tell your instructor or the platform’s administrator.',
       );
     }
   }
