@@ -1,7 +1,7 @@
 /**
- * What the Pipelines tab asks the learner's terminal to run, and what a stage's run is tagged with
- * in the tracking service. The tab never runs anything itself: the learner is the only one who
- * writes their files, so "Run" types one of these commands into their own terminal.
+ * What the Pipelines tab offers the learner to run in their terminal, and what a stage's run is
+ * tagged with in the tracking service. The tab never runs anything itself: the learner is the only
+ * one who writes their files, so its Run commands are copied, to be pasted into their own terminal.
  */
 
 /** The workspace as the learner's prompt shows it (`learner@lab:~/work$`). */
