@@ -3,15 +3,16 @@
 /**
  * The instructor's live grid: a row per learner, a column per step of the workshop's labs, each
  * cell an icon and a word (passed, skipped, failed with how many tries, not tried) and whether the
- * solution was shown; then the learner's sandboxes, last activity, a "stuck" badge and a link to
- * watch them. It asks the server again every few seconds (and at once when the tab comes back into
+ * solution was shown; then the learner's sandboxes, last activity, a "stuck" badge, a link to
+ * watch them and a reset of their password (a temporary one, shown once). It asks the server again every few seconds (and at once when the tab comes back into
  * view). Above it, "Start everyone at step N".
  */
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
+import { ResetPasswordButton } from '@/components/admin/ResetPasswordButton';
 import { timeAgo } from '@/components/ui/relative-time';
 import type { DashboardLearner, DashboardView } from '@/lib/workshops/dashboard';
-import { cellLabel, sandboxLabel } from './format';
+import { cellLabel, sandboxSummary } from './format';
 import { StartEveryoneAt } from './StartEveryoneAt';
 import styles from './Workshops.module.css';
 
@@ -121,11 +122,8 @@ function LearnerRow({
       })}
       <td data-testid="sandbox-state" className={`${styles.pinned} ${styles.pinSandbox}`}>
         <ul className={styles.sandboxList}>
-          {learner.sandboxes.map((sandbox) => (
-            <li key={sandbox.labId}>
-              {learner.sandboxes.length > 1 && `${labTitle(sandbox.labId)}: `}
-              {sandboxLabel[sandbox.state]}
-            </li>
+          {sandboxSummary(learner.sandboxes, labTitle).map((line) => (
+            <li key={line.key}>{line.text}</li>
           ))}
         </ul>
       </td>
@@ -150,6 +148,12 @@ function LearnerRow({
           View
         </Link>
         {isWatched && <span className={styles.email}>being viewed</span>}
+        <div className={styles.rowAction}>
+          <ResetPasswordButton
+            resetUrl={`/api/workshops/${encodeURIComponent(workshopId)}/learners/${encodeURIComponent(learner.userId)}/password`}
+            email={learner.email}
+          />
+        </div>
       </td>
     </tr>
   );

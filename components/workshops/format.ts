@@ -18,6 +18,28 @@ export const sandboxLabel: Record<SandboxState, string> = {
   unknown: 'Unknown',
 };
 
+/**
+ * A learner's sandboxes in one dashboard cell, shortest first: only the labs that have one (named
+ * when the workshop has several labs); "No sandbox" or "Unknown" once when that holds for all.
+ */
+export function sandboxSummary(
+  sandboxes: readonly { labId: string; state: SandboxState }[],
+  labTitle: (labId: string) => string,
+): { key: string; text: string }[] {
+  for (const state of ['none', 'unknown'] as const) {
+    if (sandboxes.every((sandbox) => sandbox.state === state)) {
+      return [{ key: state, text: sandboxLabel[state] }];
+    }
+  }
+  const isNamed = sandboxes.length > 1;
+  return sandboxes
+    .filter((sandbox) => sandbox.state !== 'none')
+    .map((sandbox) => ({
+      key: sandbox.labId,
+      text: `${isNamed ? `${labTitle(sandbox.labId)}: ` : ''}${sandboxLabel[sandbox.state]}`,
+    }));
+}
+
 export const workshopStatusLabel: Record<WorkshopStatus, string> = {
   upcoming: 'Upcoming',
   live: 'Live',

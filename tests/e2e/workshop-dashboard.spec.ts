@@ -202,9 +202,13 @@ test('the dashboard with 30 learners × 15 steps: full width, sticky learner col
 
   // The page's live updates get five more steps (a made-up lab): 15 columns.
   await page.route(`**${dashboardUrl}`, async (route) => {
-    const response = await route.fetch();
-    const body = (await response.json()) as { workshop: unknown; view: DashboardView };
-    await route.fulfill({ response, json: { ...body, view: withExtraSteps(body.view, stepCount) } });
+    try {
+      const response = await route.fetch();
+      const body = (await response.json()) as { workshop: unknown; view: DashboardView };
+      await route.fulfill({ response, json: { ...body, view: withExtraSteps(body.view, stepCount) } });
+    } catch {
+      // The test ended while a poll was on its way: the page is gone.
+    }
   });
 
   await page.goto(`/instructor/workshops/${workshop.id}`);
@@ -274,4 +278,63 @@ test('the dashboard with 30 learners × 15 steps: full width, sticky learner col
   }
 
   expect(await seriousViolations(page)).toEqual([]);
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+});
+
+test('an instructor resets a learner’s password from their row on the dashboard', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const instructor = await signUp(page, 'Rita Reset');
+  const db = openDatabase();
+  try {
+    db.prepare(`UPDATE "User" SET "role" = 'instructor' WHERE "email" = ?`).run(instructor.email);
+  } finally {
+    db.close();
+  }
+  const created = await page.request.post('/api/workshops', {
+    headers: await mutationHeaders(page.request),
+    data: {
+      title: 'Forgetful class',
+      labs: ['reproducible-training'],
+      startsAt: new Date(Date.now() - 60_000).toISOString(),
+      endsAt: new Date(Date.now() + 60 * 60 * 1000).toISOString(),
+    },
+  });
+  const { workshop } = (await created.json()) as { workshop: { id: string; code: string } };
+  const api = await playwrightRequest.newContext({ baseURL: test.info().project.use.baseURL });
+  const learner = await signUp(api, 'Fred Forgetful');
+  await api.post('/api/workshops/join', {
+    headers: await mutationHeaders(api),
+    data: { code: workshop.code },
+  });
+  await api.dispose();
+
+  await page.goto(`/instructor/workshops/${workshop.id}`);
+  const row = page.getByTestId('workshop-grid').locator(`tr[data-learner="${learner.email}"]`);
+  await row.getByRole('button', { name: `Reset password of ${learner.email}` }).click();
+  await page
+    .getByRole('dialog', { name: `Reset the password of ${learner.email}?` })
+    .getByRole('button', { name: 'Reset password' })
+    .click();
+  const shown = page.getByRole('dialog', { name: `Temporary password for ${learner.email}` });
+  const temporary = await shown.getByLabel('Temporary password').inputValue();
+  expect(temporary.length).toBeGreaterThanOrEqual(10);
+  expect(await seriousViolations(page)).toEqual([]);
+  await shown.getByRole('button', { name: 'Done' }).click();
+  await expect(shown).toHaveCount(0);
+
+  // The learner logs in with it; the old password no longer works.
+  const fresh = await playwrightRequest.newContext({ baseURL: test.info().project.use.baseURL });
+  const headers = await mutationHeaders(fresh);
+  const old = await fresh.post('/api/auth/login', {
+    headers,
+    data: { email: learner.email, password: learner.password },
+  });
+  expect(old.status()).toBe(401);
+  const login = await fresh.post('/api/auth/login', {
+    headers,
+    data: { email: learner.email, password: temporary },
+  });
+  expect(login.status(), await login.text()).toBe(200);
+  await fresh.dispose();
 });
