@@ -246,14 +246,14 @@ describe('joining', () => {
     expect(await (await learner.client.get('/join/ZZZZZZ')).text()).toContain('No workshop has this code');
   });
 
-  it('needs an account: a visitor is offered sign-up and log-in that come back to the join page', async () => {
+  it('needs an account: a visitor is offered to sign up (or log in) and join in one step', async () => {
     const workshop = await createWorkshop(owner);
     const visitor = new HttpClient();
     expect((await visitor.post('/api/workshops/join', { code: workshop.code })).status).toBe(401);
     const html = await (await visitor.get(`/join/${workshop.code}`)).text();
-    const next = encodeURIComponent(`/join/${workshop.code}`);
-    expect(html).toContain(`/signup?next=${next}`);
-    expect(html).toContain(`/login?next=${next}`);
+    expect(html).toContain('data-testid="join-with-account"');
+    expect(html).toContain('Sign up and join');
+    expect(html).toContain('Log in and join instead');
   });
 
   it('refuses new learners once the workshop is ended or past its end, and keeps its members', async () => {
