@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { documented, sharedEnvironment } from '@/lab-runner/api/environment';
 import { secretFromFile, secretFromNamedFile } from '@/lab-runner/api/secrets';
 import { listIssues } from '@/lab-runner/api/zod-issues';
+import { signupModes, type SignupMode } from '@/lib/auth/signup-policy';
 
 /** Every command (npm scripts, Next.js, the tests) runs from the project root. */
 export const projectRoot = process.cwd();
@@ -55,6 +56,16 @@ export const webEnvironment = z.object({
       "limits then count the address the proxy saw (the last entry) instead of the proxy's own",
     details: '`1` and `0` are accepted too',
   }),
+  SIGNUP_MODE: documented(
+    z.enum(signupModes, { error: 'must be open, workshop or closed' }).default('open'),
+    {
+      description:
+        "who may make an account: `open` (anyone), `workshop` (only from a workshop's join link, joining it " +
+        'at once) or `closed` (nobody; existing accounts go on)',
+      details:
+        'An open sign-up lets strangers make accounts that take sandbox places; see [sign-up](#sign-up)',
+    },
+  ),
   ADMIN_EMAIL: documented(z.string().trim().optional(), {
     description:
       'with `ADMIN_PASSWORD`: on start, when no admin exists yet, this account is made (or, if it ' +
@@ -136,6 +147,7 @@ export type AppConfig = {
    * log-in rate limits) is the last entry, the one the proxy saw. Otherwise the socket's address.
    */
   trustProxy: boolean;
+  signupMode: SignupMode;
   /** ADMIN_EMAIL and ADMIN_PASSWORD: the admin made on start when no admin exists yet. */
   firstAdmin: { email: string; password: string } | null;
   /** RUNNER_DATA_DIR, absolute: the runner's folder (its sandboxes, the generated secret). */
@@ -181,6 +193,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
         ? secretFromNamedFile(path.resolve(/*turbopackIgnore: true*/ projectRoot, RUNNER_SECRET_FILE))
         : secretFromFile(runnerDataDir)),
     trustProxy: TRUST_PROXY,
+    signupMode: result.data.SIGNUP_MODE,
     firstAdmin: ADMIN_EMAIL && ADMIN_PASSWORD ? { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } : null,
     runnerDataDir,
     mail,

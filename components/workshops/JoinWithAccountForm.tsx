@@ -50,7 +50,9 @@ export function JoinWithAccountForm({ code, title }: { code: string; title: stri
     const field = (name: string) => String(form.get(name) ?? '');
     const account =
       mode === 'signup'
-        ? { email: field('email'), name: field('name'), password: field('password') }
+        ? // The new account joins in the same request (the only way to sign up when sign-up is
+          // limited to workshops); the join below then finds it a member already.
+          { email: field('email'), name: field('name'), password: field('password'), joinCode: code }
         : { email: field('email'), password: field('password') };
     setError(null);
     setPhase('account');

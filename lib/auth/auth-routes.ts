@@ -30,11 +30,19 @@ import {
   getSignupLimiter,
   type LimitDecision,
 } from './login-limiter';
+import { assertJoinable, joinWorkshop } from '@/lib/workshops/workshops';
 import { publicUser } from './public-user';
+import { signupRefusal } from './signup-policy';
 import { createResetLink, resetLinkLifetimeMs, resetLinkMail, resetPasswordWithLink } from './reset-links';
 
 // Strict: a body that tries to choose its own role (or anything else) is refused, not ignored.
-const signupBody = z.strictObject({ email: emailSchema, name: nameSchema, password: newPasswordSchema });
+const signupBody = z.strictObject({
+  email: emailSchema,
+  name: nameSchema,
+  password: newPasswordSchema,
+  /** A workshop to join with the new account (required when SIGNUP_MODE is `workshop`). */
+  joinCode: z.string().trim().min(1).max(32).optional(),
+});
 
 const loginBody = z.strictObject({
   email: z.string().trim().min(1, 'Enter your email address.').max(254, 'Wrong email or password.'),
@@ -85,7 +93,11 @@ export async function signUpRoute(request: Request): Promise<Response> {
   const address = clientAddress(request);
   const limit = getSignupLimiter().check(address);
   if (!limit.ok) return tooMany(limit, 'TOO_MANY_SIGNUPS', 'Too many accounts were made from this network.');
-  const input = await readForm(request, signupBody);
+  const { joinCode, ...input } = await readForm(request, signupBody);
+  const refusal = signupRefusal(getConfig().signupMode, joinCode !== undefined);
+  if (refusal) return jsonError(refusal.status, refusal.code, refusal.message);
+  // The workshop must take learners before an account is made for it.
+  if (joinCode !== undefined) await assertJoinable(joinCode);
   const guest = await guestOfThisBrowser();
   // An email already taken throws its AccountError, answered 409 EMAIL_TAKEN, and counts against
   // the address's sign-ups like a new account (so trying emails one by one is as slow as making
@@ -96,6 +108,7 @@ export async function signUpRoute(request: Request): Promise<Response> {
   } finally {
     getSignupLimiter().recordSignup(address);
   }
+  if (joinCode !== undefined) await joinWorkshop(user, joinCode);
   await signIn(user.id);
   return Response.json({ user: publicUser(user) }, { status: 201 });
 }

@@ -169,6 +169,24 @@ export async function workshopByCode(input: string): Promise<WorkshopSummary | n
   return workshop ? summaryOf(workshop) : null;
 }
 
+/** Refuses (404, or 409 once it has ended) a code whose workshop would take nobody new. */
+export async function assertJoinable(input: string): Promise<WorkshopSummary> {
+  const workshop = await workshopByCode(input);
+  if (!workshop) {
+    throw new WorkshopError(
+      'WORKSHOP_NOT_FOUND',
+      'No workshop has this code. Check it with your instructor: it is six letters and digits.',
+    );
+  }
+  if (workshop.status === 'ended') {
+    throw new WorkshopError(
+      'WORKSHOP_ENDED',
+      `The workshop “${workshop.title}” has ended: it takes no new learners.`,
+    );
+  }
+  return workshop;
+}
+
 /**
  * Makes `user` a member of the workshop with this code. Joining twice changes nothing; a workshop
  * that has ended (or passed its end time) takes nobody new.

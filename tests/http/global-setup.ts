@@ -27,6 +27,8 @@ declare module 'vitest' {
     httpDatabaseUrl: string;
     /** Where the web app sends mail (127.0.0.1) and the credentials it logs in with. */
     httpSmtp: { port: number; user: string; password: string };
+    /** A second web app on the same database and runner, with SIGNUP_MODE=workshop. */
+    httpWorkshopSignupUrl: string;
   }
 }
 
@@ -85,7 +87,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const databasePath = path.join(dir, 'academy.db');
   const runnerDataDir = path.join(dir, 'runner');
   migrateDatabase(databasePath, path.join(projectRoot, 'prisma', 'migrations'));
-  const [webPort, runnerPort, smtpPort] = [await freePort(), await freePort(), await freePort()];
+  const [webPort, runnerPort, smtpPort, workshopSignupPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  const workshopSignupUrl = `http://127.0.0.1:${workshopSignupPort}`;
   const baseUrl = `http://127.0.0.1:${webPort}`;
   const runnerSecret = `http-tests-${Math.random().toString(36).slice(2)}-secret`;
   const smtp = { port: smtpPort, user: 'academy', password: `smtp-${Math.random().toString(36).slice(2)}` };
@@ -94,8 +102,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   let runner: ChildProcess | undefined;
   let web: ChildProcess | undefined;
+  let workshopSignupWeb: ChildProcess | undefined;
   const teardown = async () => {
-    await Promise.all([stopProcess(web), stopProcess(runner)]);
+    await Promise.all([stopProcess(web), stopProcess(workshopSignupWeb), stopProcess(runner)]);
     if (fs.existsSync(path.join(runnerDataDir, 'sandboxes'))) {
       const { docker } = await getDocker();
       const driver = new DockerDriver({ docker, sandboxesDir: path.join(runnerDataDir, 'sandboxes') });
@@ -114,14 +123,26 @@ export default async function setup(project: TestProject): Promise<() => Promise
       POOL_SIZE: '0',
       IDLE_STOP_MINUTES: '30',
     });
-    web = startProcess('web app', ['--import', 'tsx', 'scripts/web-server.ts'], {
+    const webEnv = {
       NODE_ENV: 'production',
-      PORT: String(webPort),
       HOST: '127.0.0.1',
       DATABASE_URL: `file:${databasePath}`,
       RUNNER_URL: `http://127.0.0.1:${runnerPort}`,
       RUNNER_SECRET: runnerSecret,
       TRUST_PROXY: 'true',
+    };
+    workshopSignupWeb = startProcess(
+      'web app (SIGNUP_MODE=workshop)',
+      ['--import', 'tsx', 'scripts/web-server.ts'],
+      {
+        ...webEnv,
+        PORT: String(workshopSignupPort),
+        SIGNUP_MODE: 'workshop',
+      },
+    );
+    web = startProcess('web app', ['--import', 'tsx', 'scripts/web-server.ts'], {
+      ...webEnv,
+      PORT: String(webPort),
       SMTP_HOST: '127.0.0.1',
       SMTP_PORT: String(smtp.port),
       SMTP_USER: smtp.user,
@@ -137,6 +158,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
         'lab runner',
       ),
       waitUntilHealthy(`${baseUrl}/api/health`, web, webStartTimeoutMs, 'web app'),
+      waitUntilHealthy(
+        `${workshopSignupUrl}/api/health`,
+        workshopSignupWeb,
+        webStartTimeoutMs,
+        'web app (SIGNUP_MODE=workshop)',
+      ),
     ]);
   } catch (error) {
     await teardown();
@@ -146,5 +173,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('httpBaseUrl', baseUrl);
   project.provide('httpDatabaseUrl', `file:${databasePath}`);
   project.provide('httpSmtp', smtp);
+  project.provide('httpWorkshopSignupUrl', workshopSignupUrl);
   return teardown;
 }

@@ -33,6 +33,9 @@ export type CookieAttributes = { value: string; attributes: string[] };
 
 /** A browser-like client: keeps cookies, sends Origin and the CSRF header. */
 export class HttpClient {
+  /** `base`: the web app to talk to (the one the suite started, unless another is named). */
+  constructor(readonly base: string = baseUrl) {}
+
   readonly cookies = new Map<string, string>();
   /** The raw Set-Cookie attributes of the last time each cookie was set. */
   readonly setCookies = new Map<string, CookieAttributes>();
@@ -63,7 +66,7 @@ export class HttpClient {
       options.method ?? (options.json !== undefined || options.body !== undefined ? 'POST' : 'GET');
     const headers = new Headers(options.headers);
     headers.set('x-forwarded-for', this.address);
-    const origin = options.origin === undefined ? baseUrl : options.origin;
+    const origin = options.origin === undefined ? this.base : options.origin;
     if (origin !== null && !headers.has('origin')) headers.set('origin', origin);
     const isMutation = !['GET', 'HEAD'].includes(method);
     if (isMutation && options.csrf !== false && !headers.has(csrfHeader)) {
@@ -77,7 +80,7 @@ export class HttpClient {
       body = JSON.stringify(options.json);
       headers.set('content-type', 'application/json');
     }
-    const response = await fetch(new URL(pathname, baseUrl), { method, headers, body, redirect: 'manual' });
+    const response = await fetch(new URL(pathname, this.base), { method, headers, body, redirect: 'manual' });
     this.remember(response);
     return response;
   }
