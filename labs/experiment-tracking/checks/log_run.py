@@ -1,114 +1,190 @@
-"""Step 1: one run of `python3 train.py` logs one finished run to the late-orders experiment with the
-hyperparameters as params, val_auc and val_accuracy as metrics (the values train.py printed), the
-SHA-256 of data/orders.csv as the data_sha256 tag and feature_importances.json as an artifact."""
+"""Step 1: `python3 train.py`, run on fresh orders the grader made for this grading, logs one
+finished run to late-orders whose numbers are those of a real training on those orders.
+
+Runs (lab.yaml): fresh_orders.py as the grader (the orders, the grader's copy, a snapshot of the
+runs already on the server), then the learner command, which copies the orders over
+data/orders.csv in its copy of the workspace and runs train.py. The check finds the one run the
+command logged during this grading (logged_runs.py), then challenges what it says: it retrains the
+same estimator with the run's logged params on the same orders (retrain.py) and compares the
+metrics and the feature importances; the data_sha256 tag must be the hash of this grading's
+orders. Nothing the learner's code printed is believed."""
+import hashlib
 import json
 import math
 
-from academy_check import Check, agree_when_rounded, sha256_file, short_hash, to_number
+from academy_check import Check, LearnerFileError, sha256_file, short_hash, state_dir
+from academy_tracking import ARTIFACT_LIMIT_BYTES
 from expectations import (
     DATA_FILE,
     DATA_TAG,
     EXPERIMENT,
     FEATURES,
     HYPERPARAMETERS,
+    IMPORTANCE_TOLERANCE,
     IMPORTANCES_ARTIFACT,
+    METRIC_TOLERANCE,
     METRICS,
+    STATE_ORDERS,
 )
-from logged_runs import runs_logged_by
-from academy_tracking import ARTIFACT_LIMIT_BYTES, TrackingServer
+from logged_runs import LabServer, runs_logged_by
+
+SCRIPT = "`python3 train.py`"
+LOGGED = "run logged by train.py"
+FINISHED = "run finished"
+PARAMS = "hyperparameters logged"
+MATCH = "metrics match retraining"
+HASH = "data hash tag"
+IMPORTANCES = "feature importances match retraining"
 
 check = Check()
-(run,) = check.require_runs(1)
-server = TrackingServer(check)
-check.require_success(run)
+challenge, run = check.require_runs(2)
+server = LabServer(check)  # first: a server that is down has its own message
+if challenge.as_user != "grader" or challenge.exit_code != 0:
+    print(f"log_run: the challenge was not made: {challenge.stderr[-2000:]}")
+    check.error()
+check.require_success(run, SCRIPT)
 
-logged, _ = runs_logged_by(check, server, run, "`python3 train.py`")
+logged, _ = runs_logged_by(check, server, run, SCRIPT, LOGGED)
 if len(logged) > 1:
-    check.fail(
-        f"`python3 train.py` logged {len(logged)} runs to '{EXPERIMENT}' "
-        f"({', '.join(r.label() for r in logged[:5])}); log everything about one training in a "
-        "single run, inside one `with mlflow.start_run():` block."
+    message = (
+        f"{SCRIPT} logged {len(logged)} runs to '{EXPERIMENT}' "
+        f"({', '.join(tracked.label() for tracked in logged[:5])}); one training should be one run, "
+        "with everything about it logged inside that run."
     )
+    check.detail(LOGGED, False, message)
+    check.fail(message)
 (tracked,) = logged
 name = f"the run {tracked.label()}"
 Name = name[0].upper() + name[1:]  # at the start of a sentence
+check.detail(LOGGED, True, "", pass_message=f"{SCRIPT} logged {name} to '{EXPERIMENT}' while the check ran it.")
 
 check.detail(
-    "run finished",
+    FINISHED,
     tracked.status == "FINISHED",
-    f"{Name} is {tracked.status}, not FINISHED: use `with mlflow.start_run():` so the run ends "
-    "when training does (or call mlflow.end_run()).",
+    f"{Name} is {tracked.status}, not FINISHED: the run should end when training does (a run that "
+    "raised an error ends as FAILED; one that was never ended stays RUNNING).",
     pass_message=f"{Name} is FINISHED.",
 )
 
-# Params: each hyperparameter, as a number (params are stored as strings).
+# Params: each hyperparameter, as a number, and values the grader can train with.
+problems = []
 for key in HYPERPARAMETERS:
     value = tracked.params.get(key)
     if value is None:
-        check.detail(f"param {key}", False,
-                     f"{Name} has no param {key}; log every hyperparameter, e.g. mlflow.log_params(PARAMS).")
+        problems.append(f"it has no param {key}")
     else:
-        check.detail(f"param {key}", to_number(value) is not None,
-                     f"{Name} has param {key} = '{value[:40]}'; log the number train.py trains with.",
-                     pass_message=f"param {key} = {value}")
+        try:
+            float(value)
+        except ValueError:
+            problems.append(f"its param {key} is '{value[:40]}', not a number")
+params_ok = not problems
+reference = None
+if params_ok:
+    from retrain import estimator_params, load_orders, retrain  # numpy and scikit-learn: slow imports
 
-# Metrics: present, between 0 and 1, and the values train.py printed.
-printed = run.metrics()
-for key in METRICS:
-    value = tracked.metrics.get(key)
-    label = f"metric {key}"
-    if value is None:
-        check.detail(label, False, f"{Name} has no metric {key}; log it with mlflow.log_metric or mlflow.log_metrics.")
-    elif not math.isfinite(value) or not 0 <= value <= 1:
-        check.detail(label, False, f"{Name} has {key} = {value}; expected the validation score, between 0 and 1.")
-    elif key in printed and not agree_when_rounded(value, printed[key]):
-        check.detail(label, False, f"{Name} has {key} = {value:.4f}, but train.py printed {key}: "
-                     f"{printed[key]}; log the values train.py computes.")
-    else:
-        check.detail(label, True, "", pass_message=f"metric {key} = {value:.4f}")
+    settings, problem = estimator_params(tracked.params)
+    if problem is None:
+        try:
+            reference = retrain(load_orders(state_dir() / STATE_ORDERS), settings)
+        except (ValueError, TypeError) as refused:
+            problem = f"GradientBoostingClassifier refuses them ({str(refused)[:160]})"
+    if problem is not None:
+        params_ok = False
+        problems.append(problem)
+check.detail(
+    PARAMS,
+    params_ok,
+    f"{Name} cannot be retrained from its params: {'; '.join(problems)}. Log the hyperparameters "
+    f"train.py trains with ({', '.join(HYPERPARAMETERS)}), as numbers.",
+    pass_message="params " + ", ".join(f"{key} = {tracked.params.get(key)}" for key in HYPERPARAMETERS),
+)
 
-# The tag: the SHA-256 of the data file this very run read.
-expected_hash = sha256_file(run.path(DATA_FILE), DATA_FILE)
-tagged = tracked.tags.get(DATA_TAG)
-if tagged is None:
-    check.detail(f"tag {DATA_TAG}", False, f"{Name} has no tag {DATA_TAG}; set it to the SHA-256 of {DATA_FILE} "
-                 "with mlflow.set_tag.")
-else:
+retrained = (
+    "The check retrained GradientBoostingClassifier with the params your run logged, on the orders "
+    "train.py read in this check"
+)
+if reference is not None:
+    expected = {"val_auc": reference.auc, "val_accuracy": reference.accuracy}
+    wrong = []
+    for key in METRICS:
+        value = tracked.metrics.get(key)
+        if value is None:
+            wrong.append(f"{key} is missing (retraining gives {expected[key]:.4f})")
+        elif not math.isfinite(value) or abs(value - expected[key]) > METRIC_TOLERANCE:
+            wrong.append(f"{key} is {value:.4f}, retraining gives {expected[key]:.4f}")
     check.detail(
-        f"tag {DATA_TAG}",
-        tagged.strip().lower() == expected_hash,
-        f"{Name} has {DATA_TAG} = '{tagged[:70]}', but the SHA-256 of {DATA_FILE} is "
-        f"{short_hash(expected_hash)}; hash the file's bytes (what `sha256sum {DATA_FILE}` prints).",
-        pass_message=f"tag {DATA_TAG} = {short_hash(expected_hash)}",
+        MATCH,
+        not wrong,
+        f"{retrained}, and {name} does not agree: {'; '.join(wrong)}. Log the metrics evaluate() "
+        "computes for the model this run trained, on the validation orders, and log every setting "
+        "the model trains with.",
+        pass_message=f"{', '.join(f'{key} {expected[key]:.4f}' for key in METRICS)}, as a retraining gives.",
     )
+
+
+def workspace_data_hash() -> str | None:
+    """The SHA-256 of data/orders.csv in the learner's work folder, to recognise a kept hash."""
+    try:
+        return sha256_file(check.workspace / DATA_FILE, DATA_FILE)
+    except LearnerFileError:
+        return None
+
+
+# The tag: the SHA-256 of the orders this very run read (the grader's fresh orders).
+orders_bytes = (state_dir() / STATE_ORDERS).read_bytes()
+expected_hash = hashlib.sha256(orders_bytes).hexdigest()
+tagged = (tracked.tags.get(DATA_TAG) or "").strip().lower()
+if not tagged:
+    hash_message = f"{Name} has no tag {DATA_TAG}; it should hold the SHA-256 of {DATA_FILE}."
+elif tagged == workspace_data_hash():
+    hash_message = (
+        f"{Name} has {DATA_TAG} = {short_hash(tagged)}, the hash of {DATA_FILE} in your work folder, "
+        f"but in this check train.py read other orders, whose SHA-256 is {short_hash(expected_hash)}: "
+        "hash the file each time train.py runs, rather than keep a hash computed earlier."
+    )
+else:
+    hash_message = (
+        f"{Name} has {DATA_TAG} = '{tagged[:70]}', but the SHA-256 of the {DATA_FILE} train.py read "
+        f"in this check is {short_hash(expected_hash)}; hash the bytes of the file train.py reads "
+        f"(what `sha256sum {DATA_FILE}` prints)."
+    )
+check.detail(HASH, tagged == expected_hash, hash_message,
+             pass_message=f"tag {DATA_TAG} = {short_hash(expected_hash)}, the hash of this check's orders")
 
 
 def judge_importances(payload: bytes) -> str | None:
     """What is wrong with feature_importances.json, or None."""
     if len(payload) > ARTIFACT_LIMIT_BYTES:
-        return f"{IMPORTANCES_ARTIFACT} is over 1 MiB; log one number per feature."
+        return f"{IMPORTANCES_ARTIFACT} of {name} is over 1 MiB; it should hold one number per feature."
     try:
         importances = json.loads(payload.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        return f"{IMPORTANCES_ARTIFACT} of {name} is not valid JSON; log a dict with mlflow.log_dict."
+        return f"{IMPORTANCES_ARTIFACT} of {name} is not valid JSON."
     if not isinstance(importances, dict):
-        return (f"{IMPORTANCES_ARTIFACT} of {name} holds a JSON {type(importances).__name__}; log one "
-                "object mapping each feature name to its importance.")
+        return (f"{IMPORTANCES_ARTIFACT} of {name} holds a JSON {type(importances).__name__}; it should "
+                "be one object mapping each feature name to its importance.")
     missing = [feature for feature in FEATURES if feature not in importances]
     if missing:
-        return (f"{IMPORTANCES_ARTIFACT} of {name} has no entry for {', '.join(missing)}; map every "
-                "feature column to model.feature_importances_ (zip the two).")
+        return f"{IMPORTANCES_ARTIFACT} of {name} has no entry for {', '.join(missing)}."
     extra = [key for key in importances if key not in FEATURES]
     if extra:
         return (f"{IMPORTANCES_ARTIFACT} of {name} has keys that are not feature columns: "
-                f"{', '.join(str(key)[:30] for key in extra[:5])}; use the column names of the features.")
-    values = list(importances.values())
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v >= 0
-               for v in values):
-        return f"{IMPORTANCES_ARTIFACT} of {name} has a value that is not a number of 0 or more; log float(value)."
-    if abs(sum(values) - 1) > 0.01:
-        return (f"The importances in {IMPORTANCES_ARTIFACT} of {name} add up to {sum(values):.3f}; "
-                "the model's feature_importances_ add up to 1.")
+                f"{', '.join(str(key)[:30] for key in extra[:5])}.")
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+               for v in importances.values()):
+        return f"{IMPORTANCES_ARTIFACT} of {name} has a value that is not a number."
+    if reference is None:
+        return None
+    expected = reference.importances()
+    off = [feature for feature in FEATURES if abs(importances[feature] - expected[feature]) > IMPORTANCE_TOLERANCE]
+    if off:
+        feature = off[0]
+        return (
+            f"{retrained}, and {len(off)} of the importances in {IMPORTANCES_ARTIFACT} of {name} differ "
+            f"from its model's: {feature} is {importances[feature]:.4f}, the retrained model's is "
+            f"{expected[feature]:.4f}. Log the feature_importances_ of the model this run trained, "
+            "paired with the feature columns in order."
+        )
     return None
 
 
@@ -116,18 +192,17 @@ payload = server.artifact(tracked.artifact_uri, IMPORTANCES_ARTIFACT)
 if payload is None:
     at_root = [entry.get("path") for entry in server.list_artifacts(tracked.artifact_uri)]
     where = f" (its artifacts: {', '.join(at_root[:5])})" if at_root else ""
-    check.detail(
-        IMPORTANCES_ARTIFACT, False,
-        f"{Name} has no artifact {IMPORTANCES_ARTIFACT} at the top of its artifacts{where}; log it with "
-        f'mlflow.log_dict(importances, "{IMPORTANCES_ARTIFACT}").',
-    )
+    check.detail(IMPORTANCES, False,
+                 f"{Name} has no artifact {IMPORTANCES_ARTIFACT} at the top of its artifacts{where}.")
 else:
     problem = judge_importances(payload)
-    check.detail(IMPORTANCES_ARTIFACT, problem is None, problem or "",
-                 pass_message=f"{IMPORTANCES_ARTIFACT} maps all {len(FEATURES)} features to their importance.")
+    check.detail(IMPORTANCES, problem is None, problem or "",
+                 pass_message=f"{IMPORTANCES_ARTIFACT} holds the importances of the retrained model.")
 
+rows = orders_bytes.count(b"\n") - 1
 check.done(
-    f"`python3 train.py` logged {name} to '{EXPERIMENT}' with its hyperparameters, "
+    f"{SCRIPT} logged {name} to '{EXPERIMENT}' while the check ran it on {rows} fresh orders, and a "
+    "retraining with its params agrees: "
     + ", ".join(f"{key} {tracked.metrics.get(key, math.nan):.4f}" for key in METRICS)
-    + f", the data's SHA-256 ({short_hash(expected_hash)}) and {IMPORTANCES_ARTIFACT}."
+    + f", the same feature importances, and the orders' SHA-256 ({short_hash(expected_hash)}) as {DATA_TAG}."
 )
