@@ -165,10 +165,10 @@ export class RunnerClient {
 
   /**
    * A short-lived read-only token for someone watching the learner (an instructor): reads files
-   * and watches the terminal; the runner refuses input, writes and services with it.
+   * and watches the terminal; the runner refuses input, writes and services with it, and ends the
+   * terminal view when it expires.
    */
-  viewerToken(sessionId: string, learnerId: string): { token: string; expiresAt: number } {
-    const ttlSeconds = 300;
+  viewerToken(sessionId: string, learnerId: string, ttlSeconds = 300): { token: string; expiresAt: number } {
     return {
       token: mintBrowserToken(this.secret, { sessionId, userId: learnerId, ttlSeconds, readOnly: true }),
       expiresAt: Date.now() + ttlSeconds * 1000,

@@ -345,9 +345,13 @@ export async function learnerInWorkshop(
   };
 }
 
+/** How long after a workshop's end its instructor may still watch a learner. */
+export const viewGraceAfterEndMs = 5 * 60_000;
+
 /**
  * A read-only token for a member's sandbox of one of the workshop's labs: for the workshop's
- * instructor or an admin only, and only while that sandbox is ready.
+ * instructor or an admin only, only while that sandbox is ready, and until shortly after the
+ * workshop's end.
  */
 export async function viewerToken(
   user: Pick<User, 'id' | 'role'>,
@@ -358,6 +362,19 @@ export async function viewerToken(
   const { workshop } = await learnerInWorkshop(user, workshopId, learnerId);
   if (!workshop.labs.some((lab) => lab.id === labId)) {
     throw new WorkshopError('LAB_NOT_FOUND', 'This lab is not part of the workshop.');
+  }
+  // The view ends with the workshop, after a short grace: a learner who keeps working afterwards
+  // does so on their own. No token outlives that moment (the runner ends a view with its token).
+  const end = Math.min(
+    Date.parse(workshop.endsAt),
+    workshop.endedAt ? Date.parse(workshop.endedAt) : Infinity,
+  );
+  const viewableUntil = end + viewGraceAfterEndMs;
+  if (Date.now() >= viewableUntil) {
+    throw new WorkshopError(
+      'WORKSHOP_ENDED',
+      'The workshop has ended: its learners can no longer be watched, whether they keep working or not.',
+    );
   }
   const runner = getRunner();
   const session = await runner.findSession(learnerId, labId);
@@ -370,5 +387,10 @@ export async function viewerToken(
         : `This learner’s sandbox is ${session.state}; try again in a moment.`,
     );
   }
-  return { sessionId: session.id, runnerBase: '/runner', ...runner.viewerToken(session.id, learnerId) };
+  const ttlSeconds = Math.max(1, Math.min(300, Math.floor((viewableUntil - Date.now()) / 1000)));
+  return {
+    sessionId: session.id,
+    runnerBase: '/runner',
+    ...runner.viewerToken(session.id, learnerId, ttlSeconds),
+  };
 }

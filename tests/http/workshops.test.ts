@@ -626,5 +626,19 @@ describe('a learner after the end of their workshop, with real sandboxes', () =>
     const resumed = await member.client.post(`/api/labs/${labId}/session`);
     expect(resumed.status, await resumed.clone().text()).toBe(200);
     expect((await sandboxOf(member))?.state).toBe('ready');
+
+    // The instructor may still watch for a short grace after the end, with a token that lasts no
+    // longer than it; then the learner works on their own.
+    const viewToken = () =>
+      owner.client.post(`/api/workshops/${workshop.id}/learners/${member.user.id}/view-token`, { labId });
+    const grant = await viewToken();
+    expect(grant.status, await grant.clone().text()).toBe(200);
+    const { expiresAt } = (await grant.json()) as { expiresAt: number };
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + 5 * 60_000);
+    await getDb().workshop.update({
+      where: { id: workshop.id },
+      data: { endsAt: new Date(Date.now() - 6 * 60_000) },
+    });
+    expect(await errorOf(await viewToken())).toMatchObject({ error: 'WORKSHOP_ENDED' });
   }, 240_000);
 });

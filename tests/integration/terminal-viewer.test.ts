@@ -118,6 +118,20 @@ describe('a read-only view of a learner’s terminal', () => {
     await until(async () => (await sessionViewers()) === 0, 'the viewer count to go back to 0');
   }, 60_000);
 
+  it('ends when its token expires (the web app mints another only while the viewer may watch)', async () => {
+    const shortLived = mintBrowserToken(t.config.secret, {
+      sessionId,
+      userId: learner,
+      readOnly: true,
+      ttlSeconds: 3,
+    });
+    const viewer = await openTerminal(terminalUrl(shortLived));
+    const closed = new Promise<number>((resolve) => viewer.ws.once('close', (code: number) => resolve(code)));
+    await until(async () => (await sessionViewers()) === 1, 'the viewer counted');
+    expect(await closed).toBe(4001);
+    await until(async () => (await sessionViewers()) === 0, 'the viewer gone');
+  }, 60_000);
+
   it('counts two viewers at once', async () => {
     const first = await openTerminal(terminalUrl(readOnlyToken()));
     const second = await openTerminal(terminalUrl(readOnlyToken()));

@@ -167,10 +167,23 @@ export const terminalRoutes: FastifyPluginAsync<{ sessions: SessionManager; nonc
     (socket, request) => {
       const { caller, session } = request.sessionAccess;
       const isReadOnly = caller.kind === 'browser' && caller.token.readOnly;
+      if (isReadOnly) closeWhenExpired(socket, caller.token.expiresAt);
       void bridge(socket, session.id, sessions, announcer, learnerSizes, isReadOnly);
     },
   );
 };
+
+/**
+ * A read-only view lasts as long as its token: the web app mints a new one only while the viewer
+ * may still watch (their role, the workshop not ended), so a view outlives neither.
+ */
+function closeWhenExpired(socket: WebSocket, expiresAt: number): void {
+  const timer = setTimeout(
+    () => socket.close(4001, 'The view token expired.'),
+    Math.max(0, expiresAt - Date.now()),
+  );
+  socket.on('close', () => clearTimeout(timer));
+}
 
 async function bridge(
   socket: WebSocket,
