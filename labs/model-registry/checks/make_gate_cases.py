@@ -12,6 +12,10 @@ it chose) in an experiment of this grading:
 - slightly better: lower by 0.001, in the fourth significant digit: promote;
 - slightly worse:  higher by 0.001: refuse.
 
+Each run also gets a val_rmse, and it disagrees with val_mae wherever there is a champion: the
+challengers the rule promotes have a higher val_rmse than their champion, those it refuses a lower
+one. A gate that compares the wrong metric decides every such case the wrong way round.
+
 Champions' val_mae lie between 3 and 6 minutes, so a gate that compares with a fixed number such
 as the learner's own champion's (about 2.3) refuses every challenger but the best; the slight
 cases keep both values equal when rounded to two decimals, so a gate that rounds that much
@@ -61,19 +65,26 @@ for kind, expect in (("first", "promote"), ("better", "promote"), ("worse", "ref
         values = (champion, champion)
     else:
         values = slight_pair(-0.001 if kind == "slightly better" else 0.001)
-    cases.append({"kind": kind, "expect": expect, "values": values})
+    champion_rmse = None if values[0] is None else round(values[0] * float(rng.uniform(1.25, 1.35)), 6)
+    if champion_rmse is None:
+        challenger_rmse = round(values[1] * float(rng.uniform(1.25, 1.35)), 6)
+    else:
+        # The other metric says the opposite of val_mae: worse for a challenger to promote, better
+        # for one to refuse.
+        factor = rng.uniform(1.05, 1.15) if expect == "promote" else rng.uniform(0.85, 0.95)
+        challenger_rmse = round(champion_rmse * float(factor), 6)
+    cases.append({"kind": kind, "expect": expect, "values": values, "rmse": (champion_rmse, challenger_rmse)})
 
 features, target = lab_data.deliveries()
 sklearn_version = lab_data.sklearn_version()
 experiment_id = registry.create_experiment(probe_name("gate-runs"))
 base = probe_name("gate")
 start = int(time.time() * 1000) - 60_000
-artifact_uris = []
 for number, case in enumerate(cases):
     case["model"] = f"{base}-{int(rng.integers(1 << 24)):06x}"
     registry.create_model(case["model"])
     versions = []
-    for value in case["values"]:
+    for value, rmse in zip(case["values"], case["rmse"]):
         if value is None:
             versions.append(None)
             continue
@@ -82,10 +93,9 @@ for number, case in enumerate(cases):
         run = registry.log_run(
             experiment_id, f"tree-max_depth={tree.max_depth}", start,
             {"model": "tree", "max_depth": tree.max_depth, "min_samples_leaf": tree.min_samples_leaf},
-            {METRIC: value, SECOND_METRIC: round(value * float(rng.uniform(1.25, 1.35)), 6)},
+            {METRIC: value, SECOND_METRIC: rmse},
             lab_data.pickled(tree), sklearn_version,
         )
-        artifact_uris.append(run["artifact_uri"])
         versions.append(registry.register(case["model"], run))
     case["champion"], case["challenger"] = versions
     if case["champion"] is not None:
@@ -95,6 +105,6 @@ for number, case in enumerate(cases):
 order = [case["model"] for case in cases]
 order = [order[i] for i in rng.permutation(len(order))]
 (challenge_dir() / MODELS_FILE).write_text("".join(name + "\n" for name in order))
-plan = {"experiment_id": experiment_id, "artifact_uris": artifact_uris, "cases": cases}
+plan = {"experiment_id": experiment_id, "cases": cases}
 (state_dir() / PLAN_FILE).write_text(json.dumps(plan))
 print(f"{len(cases)} registered models: {', '.join(case['kind'] for case in cases)}")

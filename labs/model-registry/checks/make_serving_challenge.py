@@ -74,7 +74,7 @@ experiment_id = registry.create_experiment(probe_name("serving"))
 model_name = probe_name("delivery-eta")
 registry.create_model(model_name)
 now = int(time.time() * 1000)
-versions, artifact_uris, reference = [], [], {}
+versions, reference = [], {}
 for n, (tree, predicted) in enumerate(zip(trees, predictions)):
     error = round(float(rng.uniform(2.4, 5.5)), 4)
     run = registry.log_run(
@@ -84,7 +84,6 @@ for n, (tree, predicted) in enumerate(zip(trees, predictions)):
     )
     version = registry.register(model_name, run)
     versions.append(version)
-    artifact_uris.append(run["artifact_uri"])
     reference[version] = [float(value) for value in predicted]
 
 first, second, in_production = (str(v) for v in rng.permutation(versions[:-1]))
@@ -97,7 +96,6 @@ registry.set_stage(model_name, in_production, "Production")
 plan = {
     "model_name": model_name,
     "experiment_id": experiment_id,
-    "artifact_uris": artifact_uris,
     "order_ids": order_ids,
     "first": first,
     "second": second,

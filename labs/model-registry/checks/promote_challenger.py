@@ -144,4 +144,4 @@ try:
         f"slightly better and the equal challengers, and refused the worse and the slightly worse ones."
     )
 finally:
-    registry.clean_up([plan["experiment_id"]], [case["model"] for case in plan["cases"]], plan["artifact_uris"])
+    registry.clean_up([plan["experiment_id"]], [case["model"] for case in plan["cases"]])

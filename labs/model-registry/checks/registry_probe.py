@@ -60,8 +60,9 @@ def put_artifact(artifact_uri: str, path: str, data: bytes) -> None:
         pass
 
 
-def delete_artifacts(artifact_uri: str) -> None:
-    request = urllib.request.Request(_artifact_url(artifact_uri, ""), method="DELETE")
+def delete_artifacts(experiment_id: str) -> None:
+    """Deletes the files of every run of an experiment: mlflow-artifacts:/<experiment id>/…"""
+    request = urllib.request.Request(ARTIFACTS + urllib.parse.quote(str(experiment_id)), method="DELETE")
     with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS):
         pass
 
@@ -133,7 +134,7 @@ def set_stage(model_name: str, version: str, stage: str) -> None:
          {"name": model_name, "version": str(version), "stage": stage, "archive_existing_versions": False})
 
 
-def clean_up(experiment_ids=(), model_names=(), artifact_uris=()) -> None:
+def clean_up(experiment_ids=(), model_names=()) -> None:
     """Removes what a grading made: its registered models, its runs' files and its experiments
     (deleted, as MLflow deletes them). Best effort: what is already gone is skipped."""
     for name in model_names:
@@ -141,12 +142,12 @@ def clean_up(experiment_ids=(), model_names=(), artifact_uris=()) -> None:
             call("DELETE", "registered-models/delete", {"name": name})
         except (ServerSaidNo, OSError):
             pass
-    for artifact_uri in artifact_uris:
-        try:
-            delete_artifacts(artifact_uri)
-        except (urllib.error.HTTPError, OSError):
-            pass
     for experiment_id in experiment_ids:
+        # Each on its own: files already gone must not keep the experiment from being deleted.
+        try:
+            delete_artifacts(experiment_id)
+        except OSError:  # urllib's errors, an HTTP error answer included
+            pass
         try:
             call("POST", "experiments/delete", {"experiment_id": experiment_id})
         except (ServerSaidNo, OSError):

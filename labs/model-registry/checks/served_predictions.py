@@ -148,4 +148,4 @@ try:
         f"moved @{CHAMPION} there."
     )
 finally:
-    registry.clean_up([plan["experiment_id"]], [plan["model_name"]], plan["artifact_uris"])
+    registry.clean_up([plan["experiment_id"]], [plan["model_name"]])
