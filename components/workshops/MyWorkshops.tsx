@@ -5,6 +5,7 @@
 import Link from 'next/link';
 import { myWorkshops } from '@/lib/workshops/workshops';
 import { workshopStatusLabel } from './format';
+import { LeaveWorkshopButton } from './LeaveWorkshopButton';
 import { LocalTime } from './LocalTime';
 import styles from './Workshops.module.css';
 
@@ -39,6 +40,7 @@ export async function MyWorkshops({ userId, headingLevel = 2 }: { userId: string
                   </span>
                 ))}
               </span>
+              <LeaveWorkshopButton workshopId={workshop.id} title={workshop.title} />
             </li>
           ))}
         </ul>

@@ -218,6 +218,15 @@ export async function joinWorkshop(user: Pick<User, 'id'>, input: string): Promi
   return { ...workshop, members: workshop.members + 1 };
 }
 
+/**
+ * `user` leaves a workshop they joined: its instructor no longer sees them (dashboard, grades,
+ * read-only view). Their sandboxes, files and progress stay their own. Not a member: 404.
+ */
+export async function leaveWorkshop(user: Pick<User, 'id'>, workshopId: string): Promise<void> {
+  const { count } = await getDb().workshopMember.deleteMany({ where: { workshopId, userId: user.id } });
+  if (count === 0) throw new WorkshopError('WORKSHOP_NOT_FOUND', 'You are not in this workshop.');
+}
+
 /** Whether the user joined the workshop. */
 export async function isMember(workshopId: string, userId: string): Promise<boolean> {
   const member = await getDb().workshopMember.findUnique({

@@ -642,3 +642,30 @@ describe('a learner after the end of their workshop, with real sandboxes', () =>
     expect(await errorOf(await viewToken())).toMatchObject({ error: 'WORKSHOP_ENDED' });
   }, 240_000);
 });
+
+describe('leaving a workshop', () => {
+  it('takes the learner off the dashboard and the instructor’s view; a second leave is a 404', async () => {
+    const workshop = await createWorkshop(owner);
+    const member = await signUp('learner');
+    await join(member, workshop.code);
+    expect((await dashboardOf(owner, workshop.id)).learners.map((l) => l.userId)).toContain(member.user.id);
+
+    const left = await member.client.post(`/api/workshops/${workshop.id}/leave`);
+    expect(left.status).toBe(204);
+    expect((await dashboardOf(owner, workshop.id)).learners.map((l) => l.userId)).not.toContain(
+      member.user.id,
+    );
+    const view = await owner.client.post(
+      `/api/workshops/${workshop.id}/learners/${member.user.id}/view-token`,
+      {
+        labId,
+      },
+    );
+    expect(view.status).toBe(404);
+    expect((await member.client.post(`/api/workshops/${workshop.id}/leave`)).status).toBe(404);
+    // A visitor cannot leave anything.
+    expect((await new HttpClient().post(`/api/workshops/${workshop.id}/leave`)).status).toBe(401);
+    // Joining again while it runs works.
+    expect((await join(member, workshop.code)).status).toBe(200);
+  });
+});
