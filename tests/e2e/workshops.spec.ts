@@ -118,7 +118,13 @@ test('an instructor runs a workshop: two learners join, one passes a step, the d
     .getByRole('button', { name: 'Reveal the solution' })
     .click();
   await ada.getByRole('button', { name: 'Copy the solution into my workspace' }).click();
-  await expect(ada.getByText('The solution files are in your workspace now.')).toBeVisible();
+  // Copying asks first, naming the files it replaces.
+  const copying = ada.getByRole('dialog', { name: 'Copy the solution into your workspace?' });
+  await expect(copying).toContainText('This replaces train.py');
+  await copying.getByRole('button', { name: 'Copy into my workspace' }).click();
+  await expect(ada.getByText('The solution files are in your workspace now.')).toBeVisible({
+    timeout: 60_000,
+  });
   await ada.getByRole('button', { name: 'Check', exact: true }).click();
   await expect(ada.getByTestId('check-result')).toHaveAttribute('data-status', 'pass', { timeout: 60_000 });
 
