@@ -169,21 +169,23 @@ export async function workshopByCode(input: string): Promise<WorkshopSummary | n
   return workshop ? summaryOf(workshop) : null;
 }
 
+const noWorkshopWithCode = () =>
+  new WorkshopError(
+    'WORKSHOP_NOT_FOUND',
+    'No workshop has this code. Check it with your instructor: it is six letters and digits.',
+  );
+
+const takesNobodyNew = (workshop: Pick<WorkshopSummary, 'title'>) =>
+  new WorkshopError(
+    'WORKSHOP_ENDED',
+    `The workshop “${workshop.title}” has ended: it takes no new learners.`,
+  );
+
 /** Refuses (404, or 409 once it has ended) a code whose workshop would take nobody new. */
 export async function assertJoinable(input: string): Promise<WorkshopSummary> {
   const workshop = await workshopByCode(input);
-  if (!workshop) {
-    throw new WorkshopError(
-      'WORKSHOP_NOT_FOUND',
-      'No workshop has this code. Check it with your instructor: it is six letters and digits.',
-    );
-  }
-  if (workshop.status === 'ended') {
-    throw new WorkshopError(
-      'WORKSHOP_ENDED',
-      `The workshop “${workshop.title}” has ended: it takes no new learners.`,
-    );
-  }
+  if (!workshop) throw noWorkshopWithCode();
+  if (workshop.status === 'ended') throw takesNobodyNew(workshop);
   return workshop;
 }
 
@@ -193,23 +195,13 @@ export async function assertJoinable(input: string): Promise<WorkshopSummary> {
  */
 export async function joinWorkshop(user: Pick<User, 'id'>, input: string): Promise<WorkshopSummary> {
   const workshop = await workshopByCode(input);
-  if (!workshop) {
-    throw new WorkshopError(
-      'WORKSHOP_NOT_FOUND',
-      'No workshop has this code. Check it with your instructor: it is six letters and digits.',
-    );
-  }
+  if (!workshop) throw noWorkshopWithCode();
   const db = getDb();
   const already = await db.workshopMember.findUnique({
     where: { workshopId_userId: { workshopId: workshop.id, userId: user.id } },
   });
   if (already) return workshop;
-  if (workshop.status === 'ended') {
-    throw new WorkshopError(
-      'WORKSHOP_ENDED',
-      `The workshop “${workshop.title}” has ended: it takes no new learners.`,
-    );
-  }
+  if (workshop.status === 'ended') throw takesNobodyNew(workshop);
   await db.workshopMember.upsert({
     where: { workshopId_userId: { workshopId: workshop.id, userId: user.id } },
     create: { workshopId: workshop.id, userId: user.id },
